@@ -1,0 +1,183 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const MiB = 1024 * 1024;
+
+export const SERVER_ROLES = ['all_in_one', 'api', 'worker'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
+/** Environment variables, as documented in .env.example. Names follow GlitchTip's where GlitchTip has one. */
+export class EnvSchema {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT: number = 8000;
+
+  @IsOptional()
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, {
+    message: 'GLITCHTIP_DOMAIN must be an http(s) URL such as https://errors.example.com',
+  })
+  GLITCHTIP_DOMAIN: string = 'http://localhost:8000';
+
+  @IsOptional()
+  @IsString()
+  SECRET_KEY?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : String(value).toLowerCase()))
+  @IsIn(SERVER_ROLES, { message: `SERVER_ROLE must be one of ${SERVER_ROLES.join(', ')}` })
+  SERVER_ROLE?: ServerRole;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'GLITCHTIP_MAX_EVENT_LIFE_DAYS must be an integer number of days' })
+  @Min(1)
+  GLITCHTIP_MAX_EVENT_LIFE_DAYS: number = 90;
+
+  /** Largest decompressed event (store body or event item), bytes. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'GLITCHTIP_MAX_EVENT_SIZE must be a number of bytes' })
+  @Min(1024)
+  GLITCHTIP_MAX_EVENT_SIZE: number = 1 * MiB;
+
+  /** Largest request body as it arrives on the wire (compressed), bytes. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'GLITCHTIP_MAX_BODY_SIZE must be a number of bytes' })
+  @Min(1024)
+  GLITCHTIP_MAX_BODY_SIZE: number = 20 * MiB;
+
+  /** Largest decompressed envelope, bytes. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'GLITCHTIP_MAX_UNZIPPED_PAYLOAD_SIZE must be a number of bytes' })
+  @Min(1024)
+  GLITCHTIP_MAX_UNZIPPED_PAYLOAD_SIZE: number = 100 * MiB;
+
+  /** Jobs waiting in the ingest queue above which ingest answers 429. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'INGEST_MAX_BACKLOG must be an integer' })
+  @Min(1)
+  INGEST_MAX_BACKLOG: number = 200_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WORKER_BATCH_SIZE: number = 200;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WORKER_BATCH_WAIT_MS: number = 500;
+
+  @IsOptional()
+  @Transform(({ value }) => parseBool(value, true))
+  MIGRATE_ON_START: boolean = true;
+
+  /** Where the embedded database keeps its files in all-in-one mode without DATABASE_URL. */
+  @IsOptional()
+  @IsString()
+  GLITCHTIP_DATA_DIR: string = '.data';
+
+  @IsOptional()
+  @IsString()
+  REDIS_PREFIX: string = 'gt';
+
+  @IsOptional()
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+function parseBool(value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  return ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export interface AppConfig {
+  databaseUrl?: string;
+  redisUrl?: string;
+  port: number;
+  host: string;
+  /** Public base URL without trailing slash. */
+  domain: string;
+  secretKey: string;
+  role: ServerRole;
+  maxEventLifeDays: number;
+  limits: { maxEventSize: number; maxBodySize: number; maxEnvelopeSize: number };
+  ingestMaxBacklog: number;
+  workerBatchSize: number;
+  workerBatchWaitMs: number;
+  migrateOnStart: boolean;
+  dataDir: string;
+  redisPrefix: string;
+  logLevel: EnvSchema['LOG_LEVEL'];
+}
+
+const DEV_SECRET = 'insecure-development-secret-key-change-me';
+
+/** Validates the environment once; throws ConfigError listing every bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') raw[key] = value;
+  const parsed = plainToInstance(EnvSchema, raw, { enableImplicitConversion: false });
+  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((msg) => `${e.property}=${JSON.stringify(raw[e.property])}: ${msg}`),
+  );
+  const role: ServerRole = parsed.SERVER_ROLE ?? 'all_in_one';
+  if (role !== 'all_in_one' && !parsed.DATABASE_URL) problems.push(`DATABASE_URL is required when SERVER_ROLE=${role}`);
+  if (role !== 'all_in_one' && !parsed.REDIS_URL) problems.push(`REDIS_URL is required when SERVER_ROLE=${role}`);
+  if (env.NODE_ENV === 'production' && !parsed.SECRET_KEY) problems.push('SECRET_KEY is required in production');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    port: parsed.PORT,
+    host: parsed.HOST,
+    domain: parsed.GLITCHTIP_DOMAIN.replace(/\/+$/, ''),
+    secretKey: parsed.SECRET_KEY ?? DEV_SECRET,
+    role,
+    maxEventLifeDays: parsed.GLITCHTIP_MAX_EVENT_LIFE_DAYS,
+    limits: {
+      maxEventSize: parsed.GLITCHTIP_MAX_EVENT_SIZE,
+      maxBodySize: parsed.GLITCHTIP_MAX_BODY_SIZE,
+      maxEnvelopeSize: parsed.GLITCHTIP_MAX_UNZIPPED_PAYLOAD_SIZE,
+    },
+    ingestMaxBacklog: parsed.INGEST_MAX_BACKLOG,
+    workerBatchSize: parsed.WORKER_BATCH_SIZE,
+    workerBatchWaitMs: parsed.WORKER_BATCH_WAIT_MS,
+    migrateOnStart: parsed.MIGRATE_ON_START,
+    dataDir: parsed.GLITCHTIP_DATA_DIR,
+    redisPrefix: parsed.REDIS_PREFIX,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
