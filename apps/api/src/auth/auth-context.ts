@@ -1,0 +1,9 @@
+import type { Scope, UserEntity } from '@app/organizations';
+
+/** Who is calling: a user through an API token (with its scopes) or a browser session (role checks apply). */
+export interface AuthContext {
+  user: UserEntity;
+  via: 'token' | 'session';
+  tokenId?: string;
+  scopes?: Scope[];
+}

@@ -1,0 +1,42 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, IngestQueue, REDIS } from '@app/core';
+import { ProjectKeyCache } from '@app/projects';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { IngestHandler } from './ingest/ingest-handler';
+import { ItemCounter } from './ingest/item-counter';
+import { buildOpenApiDocument } from './openapi/build-openapi';
+
+/**
+ * Everything main.ts does to the app besides listening, shared with the tests: body parsing, errors,
+ * OpenAPI, and the ingest routes mounted on the raw HTTP server ahead of Express.
+ */
+export async function configureHttpApp(app: INestApplication): Promise<void> {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+
+  const document = buildOpenApiDocument(app);
+  app.getHttpAdapter().get('/api/openapi.json', (_req: unknown, res: ServerResponse) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(document));
+  });
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  await app.init();
+
+  const counter = new ItemCounter(app.get<Redis>(REDIS), config.redisPrefix);
+  const ingest = new IngestHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue), counter);
+  const server = app.getHttpServer() as Server;
+  const [expressListener] = server.listeners('request') as Array<
+    (req: IncomingMessage, res: ServerResponse) => void
+  >;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!ingest.tryHandle(req, res)) expressListener!(req, res);
+  });
+  server.on('close', () => void counter.close());
+  Logger.log('Ingest routes mounted ahead of Express', 'Http');
+}

@@ -1,0 +1,199 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppConfig, ConfigModule, DatabaseModule, loadConfig } from '@app/core';
+import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule } from '@app/organizations';
+import { buildDsn, keyHex, ProjectsModule, ProjectsService } from '@app/projects';
+import { migrateDatabase } from './migrate';
+
+const USAGE = `Usage: npm run manage -- <command> [options]
+
+Commands:
+  migrate                                   apply pending migrations and create upcoming event partitions
+  createsuperuser --email E --password P    create a superuser (or reset that user's password)
+  bootstrap --email E --password P --org NAME --project NAME [--json]
+                                            idempotently create a user, an organization it owns, a team, a
+                                            project with a DSN key and an API token with every scope`;
+
+export function parseArgs(argv: string[]): { command?: string; options: Record<string, string | boolean> } {
+  const [command, ...rest] = argv;
+  const options: Record<string, string | boolean> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'`);
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (inline !== undefined) options[name] = inline;
+    else if (rest[i + 1] !== undefined && !rest[i + 1]!.startsWith('--')) options[name] = rest[++i]!;
+    else options[name] = true;
+  }
+  return { command, options };
+}
+
+function required(options: Record<string, string | boolean>, name: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`--${name} is required`);
+  return value.trim();
+}
+
+@Module({})
+class ManageModule {}
+
+async function withServices<T>(
+  config: AppConfig,
+  fn: (services: {
+    accounts: AccountsService;
+    projects: ProjectsService;
+    dataSource: DataSource;
+  }) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(
+    {
+      module: ManageModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), OrganizationsModule, ProjectsModule],
+    },
+    { logger: ['error'] },
+  );
+  try {
+    return await fn({
+      accounts: app.get(AccountsService),
+      projects: app.get(ProjectsService),
+      dataSource: app.get(DataSource),
+    });
+  } finally {
+    await app.close();
+  }
+}
+
+export interface BootstrapResult {
+  dsn: string;
+  token: string;
+  organization: string;
+  project: string;
+  projectId: string;
+}
+
+export async function bootstrap(
+  config: AppConfig,
+  options: Record<string, string | boolean>,
+): Promise<BootstrapResult> {
+  const email = required(options, 'email');
+  const password = required(options, 'password');
+  const orgName = required(options, 'org');
+  const projectName = required(options, 'project');
+  return withServices(config, ({ accounts, projects, dataSource }) =>
+    dataSource.transaction(async (m) => {
+      // One bootstrap at a time, so that concurrent deploy scripts do not create twins.
+      await m.query('SELECT pg_advisory_xact_lock(4724754731)');
+      const user = await accounts.upsertUser({ email, password }, m);
+      const organization =
+        (await accounts.findOrganizationOwnedBy(orgName, user.id, m)) ??
+        (await accounts.createOrganization(orgName, user.id, m));
+      let project = await projects.findBySlug(organization.id, projectName, m);
+      if (!project) {
+        const member = await accounts.membership(organization.id, user.id, m);
+        const teamSlug = organization.slug;
+        const existingTeam: Array<{ id: string }> = await m.query(
+          `SELECT id FROM teams WHERE organization_id = $1 AND slug = $2`,
+          [organization.id, teamSlug],
+        );
+        const teamId =
+          existingTeam[0]?.id ?? (await accounts.createTeam(organization.id, teamSlug, member?.id, m)).id;
+        const slug = await accounts.uniqueSlug('projects', projectName, organization.id, m);
+        project = (
+          await projects.createProject(
+            { organizationId: organization.id, name: projectName, slug, teamId },
+            m,
+          )
+        ).project;
+      }
+      const key =
+        (await projects.firstActiveKey(project.id, m)) ??
+        (await projects.createKey(project.id, 'Default', m));
+      const token = await accounts.ensureDerivedToken(
+        user.id,
+        'bootstrap',
+        ALL_SCOPES_BITS,
+        config.secretKey,
+        m,
+      );
+      return {
+        dsn: buildDsn(config.domain, keyHex(key.publicKey), project.id),
+        token,
+        organization: organization.slug,
+        project: project.slug,
+        projectId: String(project.id),
+      };
+    }),
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { command, options } = parsed;
+  if (!command || command === 'help' || options.help) {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    return 78;
+  }
+  if (!config.databaseUrl) {
+    console.error('DATABASE_URL is not set (see .env.example).');
+    return 78;
+  }
+  try {
+    switch (command) {
+      case 'migrate': {
+        const { applied, partitions } = await migrateDatabase(config.databaseUrl);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
+        console.log(`Event partitions ready: ${partitions.join(', ')}`);
+        return 0;
+      }
+      case 'createsuperuser': {
+        const email = required(options, 'email');
+        const password = required(options, 'password');
+        await migrateDatabase(config.databaseUrl);
+        const user = await withServices(config, ({ accounts }) =>
+          accounts.upsertUser({ email, password, isSuperuser: true }),
+        );
+        console.log(`Superuser ${user.email} (id ${user.id}) is ready.`);
+        return 0;
+      }
+      case 'bootstrap': {
+        await migrateDatabase(config.databaseUrl);
+        const result = await bootstrap(config, options);
+        if (options.json) console.log(JSON.stringify(result));
+        else {
+          console.log(
+            `Organization: ${result.organization}\nProject: ${result.project} (id ${result.projectId})`,
+          );
+          console.log(`DSN: ${result.dsn}\nAPI token: ${result.token}`);
+        }
+        return 0;
+      }
+      default:
+        console.error(`Unknown command '${command}'.\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/is required$/.test(message)) console.error(`${message}\n\n${USAGE}`);
+    else new Logger('manage').error((error as Error).stack ?? message);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}

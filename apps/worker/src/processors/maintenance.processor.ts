@@ -1,0 +1,48 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Bull from 'bull';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig, createBullQueue, QueueName } from '@app/core';
+import { deleteIssuesWithoutEvents, dropExpiredPartitions, ensurePartitions } from '@app/partitioning';
+
+export const MaintenanceJob = { Partitions: 'partitions' } as const;
+
+/** Partition upkeep as a queued job, so that however many workers run, each tick runs once. */
+@Injectable()
+export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenanceProcessor.name);
+  readonly queue: Bull.Queue;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.queue = createBullQueue(config, QueueName.Maintenance);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    void this.queue.process(MaintenanceJob.Partitions, 1, () => this.maintainPartitions());
+    await this.queue.isReady();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+  }
+
+  /** Deterministic job id per tick: replicas enqueueing the same tick add one job. */
+  async enqueuePartitionMaintenance(tick: string): Promise<void> {
+    await this.queue.add(
+      MaintenanceJob.Partitions,
+      {},
+      { jobId: `partitions:${tick}`, removeOnComplete: 50 },
+    );
+  }
+
+  async maintainPartitions(): Promise<{ created: string[]; dropped: string[]; deletedIssues: number }> {
+    const created = await ensurePartitions(this.dataSource);
+    const dropped = await dropExpiredPartitions(this.dataSource, this.config.maxEventLifeDays);
+    const deletedIssues = await deleteIssuesWithoutEvents(this.dataSource, this.config.maxEventLifeDays);
+    this.logger.log(`partitions ensured; dropped ${dropped.length}; deleted ${deletedIssues} empty issues`);
+    return { created, dropped, deletedIssues };
+  }
+}

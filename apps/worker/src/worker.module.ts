@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AppConfig, ConfigModule, DatabaseModule, IngestConsumerModule, RedisModule } from '@app/core';
+import { IngestModule } from '@app/ingest';
+import { EventIngestProcessor } from './processors/event-ingest.processor';
+import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { MaintenanceSchedule } from './schedules/maintenance.schedule';
+
+/** The worker: queue consumers and schedules, no HTTP routes besides a health probe. */
+@Module({})
+export class WorkerModule {
+  /** `shared` is true when the api module in the same process already provides config, database and Redis. */
+  static forRoot(config: AppConfig, shared = false): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ...(shared ? [] : [ConfigModule.forRoot(config), DatabaseModule.forRoot(), RedisModule]),
+        ScheduleModule.forRoot(),
+        IngestConsumerModule.forRoot(),
+        IngestModule,
+      ],
+      providers: [EventIngestProcessor, MaintenanceProcessor, MaintenanceSchedule],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './entities/event.entity';
+export * from './events.module';

@@ -1,0 +1,6 @@
+export * from './protocol';
+export * from './normalize';
+export * from './process/prepare-event';
+export * from './process/event-batch-writer';
+export * from './process/event-ingest.service';
+export * from './ingest.module';

@@ -1,0 +1,383 @@
+import { EntityManager } from 'typeorm';
+import { IssueStatus } from '@app/issues';
+import { PreparedEvent } from './prepare-event';
+
+export interface BatchWriteResult {
+  inserted: number;
+  duplicates: number;
+  newIssues: number;
+  /** Events of projects that no longer exist, dropped. */
+  orphaned: number;
+  /** Issues that were resolved and got a new event (regressions). */
+  regressedIssueIds: string[];
+}
+
+const HOUR_MS = 3_600_000;
+
+/** TypeORM answers UPDATE/DELETE … RETURNING with `[rows, count]` and SELECT/INSERT with the rows. */
+function rowsOf<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as T[];
+  }
+  return result as T[];
+}
+
+function hexToUuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function searchTextOf(event: PreparedEvent): string {
+  return `${event.title} ${event.culprit}`.toLowerCase().slice(0, 2000);
+}
+
+/**
+ * Writes a batch of prepared events in the caller's transaction, with a fixed number of statements per batch
+ * (not per event): dedupe, hash lookup, issue creation, event insert, and aggregate upserts.
+ */
+export async function writeEventBatch(m: EntityManager, batch: PreparedEvent[]): Promise<BatchWriteResult> {
+  const result: BatchWriteResult = {
+    inserted: 0,
+    duplicates: 0,
+    newIssues: 0,
+    orphaned: 0,
+    regressedIssueIds: [],
+  };
+
+  // Drop resends: the same (project, event id) twice in the batch or already stored.
+  const unique = new Map<string, PreparedEvent>();
+  for (const event of batch) unique.set(`${event.projectId}:${event.eventId}`, event);
+  result.duplicates += batch.length - unique.size;
+  let events = [...unique.values()];
+  const stored: Array<{ id: string; project_id: string }> = await m.query(
+    `SELECT replace(event_id::text, '-', '') AS id, project_id FROM events WHERE event_id = ANY($1::uuid[])`,
+    [events.map((e) => e.eventId)],
+  );
+  const storedKeys = new Set(stored.map((r) => `${r.project_id}:${r.id}`));
+  events = events.filter((e) => !storedKeys.has(`${e.projectId}:${e.eventId}`));
+  result.duplicates += unique.size - events.length;
+
+  // Projects deleted since the event was accepted.
+  const projectIds = [...new Set(events.map((e) => e.projectId))];
+  const projects: Array<{ id: string; organization_id: string }> = await m.query(
+    `SELECT id, organization_id FROM projects WHERE id = ANY($1::bigint[])`,
+    [projectIds],
+  );
+  const organizationOf = new Map(projects.map((p) => [Number(p.id), p.organization_id]));
+  const before = events.length;
+  events = events.filter((e) => organizationOf.has(e.projectId));
+  result.orphaned = before - events.length;
+  if (events.length === 0) return result;
+
+  const issueOf = await resolveIssues(m, events, result);
+
+  // Events; ON CONFLICT covers a concurrent worker storing the same resend into the same day.
+  const insertedRows: Array<{ id: string }> = await m.query(
+    `INSERT INTO events (event_id, received, project_id, issue_id, timestamp, type, level, title, culprit, platform,
+                         environment, release, user_key, hash, tags, data)
+     SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::timestamptz[],
+                          $6::smallint[], $7::smallint[], $8::varchar[], $9::varchar[], $10::varchar[],
+                          $11::varchar[], $12::varchar[], $13::varchar[], $14::char(32)[], $15::jsonb[], $16::jsonb[])
+     ON CONFLICT DO NOTHING
+     RETURNING replace(event_id::text, '-', '') AS id`,
+    [
+      events.map((e) => hexToUuid(e.eventId)),
+      events.map((e) => e.received.toISOString()),
+      events.map((e) => e.projectId),
+      events.map((e) => issueOf.get(`${e.projectId}:${e.hash}`)!),
+      events.map((e) => e.timestamp.toISOString()),
+      events.map((e) => e.type),
+      events.map((e) => e.level),
+      events.map((e) => e.title),
+      events.map((e) => e.culprit),
+      events.map((e) => e.platform),
+      events.map((e) => e.environment),
+      events.map((e) => e.release),
+      events.map((e) => e.userKey),
+      events.map((e) => e.hash),
+      events.map((e) => JSON.stringify(Object.fromEntries(e.tags))),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+  const insertedIds = new Set(insertedRows.map((r) => r.id));
+  const written = events.filter((e) => insertedIds.has(e.eventId));
+  result.duplicates += events.length - written.length;
+  result.inserted = written.length;
+  if (written.length === 0) return result;
+
+  const userCountDelta = await upsertIssueTags(m, written, issueOf);
+  result.regressedIssueIds = await updateIssueAggregates(m, written, issueOf, userCountDelta);
+  await upsertHourlyCounts(m, written, issueOf);
+  await upsertEnvironmentsAndReleases(m, written, organizationOf);
+  await m.query(
+    `UPDATE projects SET first_event = v.first FROM
+       (SELECT p, min(t) AS first FROM unnest($1::bigint[], $2::timestamptz[]) AS x(p, t) GROUP BY p) v
+     WHERE projects.id = v.p AND projects.first_event IS NULL`,
+    [written.map((e) => e.projectId), written.map((e) => e.received.toISOString())],
+  );
+  return result;
+}
+
+/** Maps each `project:hash` to an issue id, creating issues for hashes seen for the first time. */
+async function resolveIssues(
+  m: EntityManager,
+  events: PreparedEvent[],
+  result: BatchWriteResult,
+): Promise<Map<string, string>> {
+  const pairs = new Map<string, PreparedEvent>();
+  for (const e of events)
+    if (!pairs.has(`${e.projectId}:${e.hash}`)) pairs.set(`${e.projectId}:${e.hash}`, e);
+  const issueOf = new Map<string, string>();
+  const lookup = async (keys: string[]): Promise<void> => {
+    if (keys.length === 0) return;
+    const rows: Array<{ project_id: string; value: string; issue_id: string }> = await m.query(
+      `SELECT h.project_id, h.value, h.issue_id FROM issue_hashes h
+         JOIN unnest($1::bigint[], $2::char(32)[]) AS x(p, v) ON h.project_id = x.p AND h.value = x.v`,
+      [keys.map((k) => pairs.get(k)!.projectId), keys.map((k) => pairs.get(k)!.hash)],
+    );
+    for (const row of rows) issueOf.set(`${row.project_id}:${row.value}`, row.issue_id);
+  };
+  await lookup([...pairs.keys()]);
+  let missing = [...pairs.keys()].filter((k) => !issueOf.has(k)).sort();
+  if (missing.length === 0) return issueOf;
+
+  // Serialise creation of the same new hash across workers; locks are taken in a fixed order and held to commit.
+  await m.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest($1::text[]) AS k ORDER BY k`,
+    [missing],
+  );
+  await lookup(missing);
+  missing = missing.filter((k) => !issueOf.has(k));
+  if (missing.length === 0) return issueOf;
+
+  const perProject = new Map<number, string[]>();
+  for (const key of missing) {
+    const projectId = pairs.get(key)!.projectId;
+    perProject.set(projectId, [...(perProject.get(projectId) ?? []), key]);
+  }
+  const shortIds = new Map<string, number>();
+  for (const [projectId, keys] of [...perProject.entries()].sort((a, b) => a[0] - b[0])) {
+    const rows = rowsOf<{ issue_counter: number }>(
+      await m.query(
+        `UPDATE projects SET issue_counter = issue_counter + $2 WHERE id = $1 RETURNING issue_counter`,
+        [projectId, keys.length],
+      ),
+    );
+    const last = rows[0]!.issue_counter;
+    keys.forEach((key, index) => shortIds.set(key, last - keys.length + 1 + index));
+  }
+  const firsts = missing.map((k) => pairs.get(k)!);
+  const created: Array<{ id: string; project_id: string; short_id: number }> = await m.query(
+    `INSERT INTO issues (project_id, short_id, title, culprit, type, level, metadata, platform, first_seen, last_seen,
+                         first_release, last_release, search_text)
+     SELECT p, s, t, c, ty, l, md, pl, fs, fs, r, r, st
+       FROM unnest($1::bigint[], $2::int[], $3::varchar[], $4::varchar[], $5::smallint[], $6::smallint[], $7::jsonb[],
+                   $8::varchar[], $9::timestamptz[], $10::varchar[], $11::text[]) AS x(p, s, t, c, ty, l, md, pl, fs, r, st)
+     RETURNING id, project_id, short_id`,
+    [
+      firsts.map((e) => e.projectId),
+      missing.map((k) => shortIds.get(k)!),
+      firsts.map((e) => e.title),
+      firsts.map((e) => e.culprit),
+      firsts.map((e) => e.type),
+      firsts.map((e) => e.level),
+      firsts.map((e) => JSON.stringify(e.metadata)),
+      firsts.map((e) => e.platform),
+      firsts.map((e) => e.received.toISOString()),
+      firsts.map((e) => e.release),
+      firsts.map(searchTextOf),
+    ],
+  );
+  const keyByShortId = new Map(missing.map((k) => [`${pairs.get(k)!.projectId}:${shortIds.get(k)}`, k]));
+  for (const row of created) issueOf.set(keyByShortId.get(`${row.project_id}:${row.short_id}`)!, row.id);
+  await m.query(
+    `INSERT INTO issue_hashes (project_id, issue_id, value)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::char(32)[])`,
+    [firsts.map((e) => e.projectId), missing.map((k) => issueOf.get(k)!), firsts.map((e) => e.hash)],
+  );
+  result.newIssues = created.length;
+  return issueOf;
+}
+
+/** Adds tag counts; returns, per issue, how many `user` values it had never seen (its distinct-user growth). */
+async function upsertIssueTags(
+  m: EntityManager,
+  events: PreparedEvent[],
+  issueOf: Map<string, string>,
+): Promise<Map<string, number>> {
+  const rows = new Map<
+    string,
+    { issue: string; key: string; value: string; count: number; first: Date; last: Date }
+  >();
+  for (const e of events) {
+    const issue = issueOf.get(`${e.projectId}:${e.hash}`)!;
+    for (const [key, value] of e.tags) {
+      const id = `${issue}\u0000${key}\u0000${value}`;
+      const row = rows.get(id);
+      if (row) {
+        row.count++;
+        if (e.received < row.first) row.first = e.received;
+        if (e.received > row.last) row.last = e.received;
+      } else rows.set(id, { issue, key, value, count: 1, first: e.received, last: e.received });
+    }
+  }
+  const deltas = new Map<string, number>();
+  if (rows.size === 0) return deltas;
+  const list = [...rows.values()].sort((a, b) =>
+    a.issue === b.issue
+      ? a.key === b.key
+        ? a.value < b.value
+          ? -1
+          : 1
+        : a.key < b.key
+          ? -1
+          : 1
+      : Number(a.issue) - Number(b.issue),
+  );
+  const upserted: Array<{ issue_id: string; key: string; inserted: boolean }> = await m.query(
+    `INSERT INTO issue_tags (issue_id, key, value, count, first_seen, last_seen)
+     SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
+     ON CONFLICT (issue_id, key, value) DO UPDATE SET
+       count = issue_tags.count + EXCLUDED.count,
+       first_seen = LEAST(issue_tags.first_seen, EXCLUDED.first_seen),
+       last_seen = GREATEST(issue_tags.last_seen, EXCLUDED.last_seen)
+     RETURNING issue_id, key, (xmax = 0) AS inserted`,
+    [
+      list.map((r) => r.issue),
+      list.map((r) => r.key.slice(0, 200)),
+      list.map((r) => r.value.slice(0, 200)),
+      list.map((r) => r.count),
+      list.map((r) => r.first.toISOString()),
+      list.map((r) => r.last.toISOString()),
+    ],
+  );
+  for (const row of upserted) {
+    if (row.key === 'user' && row.inserted) deltas.set(row.issue_id, (deltas.get(row.issue_id) ?? 0) + 1);
+  }
+  return deltas;
+}
+
+/** Count, users, first/last seen, latest level and release; a resolved issue that gets an event reopens. */
+async function updateIssueAggregates(
+  m: EntityManager,
+  events: PreparedEvent[],
+  issueOf: Map<string, string>,
+  userCountDelta: Map<string, number>,
+): Promise<string[]> {
+  const perIssue = new Map<
+    string,
+    { count: number; first: PreparedEvent; last: PreparedEvent; release: string | null }
+  >();
+  for (const e of events) {
+    const issue = issueOf.get(`${e.projectId}:${e.hash}`)!;
+    const agg = perIssue.get(issue);
+    if (!agg) perIssue.set(issue, { count: 1, first: e, last: e, release: e.release });
+    else {
+      agg.count++;
+      if (e.received < agg.first.received) agg.first = e;
+      if (e.received >= agg.last.received) agg.last = e;
+      if (e.release) agg.release = e.release;
+    }
+  }
+  const ids = [...perIssue.keys()].sort((a, b) => Number(a) - Number(b));
+  const rows = rowsOf<{ id: string; regressed: boolean }>(
+    await m.query(
+      `WITH locked AS (
+       SELECT id, status FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
+     ), v AS (
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::smallint[],
+                            $7::varchar[]) AS x(id, n, users, first_seen, last_seen, level, release)
+     )
+     UPDATE issues i SET
+       count = i.count + v.n,
+       user_count = i.user_count + v.users,
+       first_seen = LEAST(i.first_seen, v.first_seen),
+       last_seen = GREATEST(i.last_seen, v.last_seen),
+       level = CASE WHEN v.last_seen >= i.last_seen THEN v.level ELSE i.level END,
+       last_release = COALESCE(v.release, i.last_release),
+       status = CASE WHEN locked.status = ${IssueStatus.Resolved} THEN ${IssueStatus.Unresolved} ELSE i.status END,
+       status_details = CASE WHEN locked.status = ${IssueStatus.Resolved} THEN '{}'::jsonb ELSE i.status_details END
+     FROM v, locked
+     WHERE i.id = v.id AND locked.id = v.id
+     RETURNING i.id, locked.status = ${IssueStatus.Resolved} AS regressed`,
+      [
+        ids,
+        ids.map((id) => perIssue.get(id)!.count),
+        ids.map((id) => userCountDelta.get(id) ?? 0),
+        ids.map((id) => perIssue.get(id)!.first.received.toISOString()),
+        ids.map((id) => perIssue.get(id)!.last.received.toISOString()),
+        ids.map((id) => perIssue.get(id)!.last.level),
+        ids.map((id) => perIssue.get(id)!.release),
+      ],
+    ),
+  );
+  return rows.filter((r) => r.regressed).map((r) => r.id);
+}
+
+async function upsertHourlyCounts(
+  m: EntityManager,
+  events: PreparedEvent[],
+  issueOf: Map<string, string>,
+): Promise<void> {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    const hour = Math.floor(e.received.getTime() / HOUR_MS) * HOUR_MS;
+    const key = `${issueOf.get(`${e.projectId}:${e.hash}`)}:${hour}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const entries = [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  await m.query(
+    `INSERT INTO issue_hourly_counts (issue_id, hour, count)
+     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::int[])
+     ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly_counts.count + EXCLUDED.count`,
+    [
+      entries.map(([k]) => k.split(':')[0]),
+      entries.map(([k]) => new Date(Number(k.split(':')[1])).toISOString()),
+      entries.map(([, n]) => n),
+    ],
+  );
+}
+
+async function upsertEnvironmentsAndReleases(
+  m: EntityManager,
+  events: PreparedEvent[],
+  organizationOf: Map<number, string>,
+): Promise<void> {
+  for (const [column, table, link, linkColumn] of [
+    ['environment', 'environments', 'environment_projects', 'environment_id'],
+    ['release', 'releases', 'release_projects', 'release_id'],
+  ] as const) {
+    const pairs = new Map<string, { projectId: number; organizationId: string; name: string }>();
+    for (const e of events) {
+      const name = e[column];
+      if (name)
+        pairs.set(`${e.projectId}\u0000${name}`, {
+          projectId: e.projectId,
+          organizationId: organizationOf.get(e.projectId)!,
+          name,
+        });
+    }
+    if (pairs.size === 0) continue;
+    const list = [...pairs.values()].sort((a, b) =>
+      a.organizationId + a.name < b.organizationId + b.name ? -1 : 1,
+    );
+    const nameColumn = column === 'environment' ? 'name' : 'version';
+    await m.query(
+      `INSERT INTO ${table} (organization_id, ${nameColumn})
+       SELECT DISTINCT o, n FROM unnest($1::bigint[], $2::varchar[]) AS x(o, n) ORDER BY o, n
+       ON CONFLICT DO NOTHING`,
+      [list.map((p) => p.organizationId), list.map((p) => p.name)],
+    );
+    await m.query(
+      `INSERT INTO ${link} (project_id, ${linkColumn})
+       SELECT x.p, t.id FROM unnest($1::bigint[], $2::bigint[], $3::varchar[]) AS x(p, o, n)
+         JOIN ${table} t ON t.organization_id = x.o AND t.${nameColumn} = x.n
+       ON CONFLICT DO NOTHING`,
+      [list.map((p) => p.projectId), list.map((p) => p.organizationId), list.map((p) => p.name)],
+    );
+  }
+}

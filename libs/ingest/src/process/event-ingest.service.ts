@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { IngestJobData } from '@app/core';
+import { ensureDailyPartition } from '@app/partitioning';
+import { BatchWriteResult, writeEventBatch } from './event-batch-writer';
+import { PreparedEvent, prepareEvent } from './prepare-event';
+
+/** PostgreSQL errors worth retrying: connection loss, serialization failures, deadlocks, shutdown, overload. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (typeof e?.code === 'string') {
+    if (/^(08|53|57P)/.test(e.code) || e.code === '40001' || e.code === '40P01') return true;
+    if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH)$/.test(e.code)) return true;
+  }
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
+    e?.message ?? '',
+  );
+}
+
+function isMissingPartition(error: unknown): boolean {
+  return /no partition of relation/i.test((error as Error)?.message ?? '');
+}
+
+export interface BatchOutcome extends BatchWriteResult {
+  failed: number;
+}
+
+/** Turns queued events into stored events and issues, a batch at a time, one transaction per batch. */
+@Injectable()
+export class EventIngestService {
+  private readonly logger = new Logger(EventIngestService.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async processBatch(jobs: IngestJobData[]): Promise<BatchOutcome> {
+    const prepared: PreparedEvent[] = [];
+    const failures: Array<{ job: IngestJobData; error: unknown }> = [];
+    for (const job of jobs) {
+      try {
+        prepared.push(prepareEvent(job));
+      } catch (error) {
+        failures.push({ job, error });
+      }
+    }
+    let outcome: BatchOutcome;
+    try {
+      outcome = { ...(await this.write(prepared)), failed: 0 };
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      this.logger.warn(`batch of ${prepared.length} failed (${(error as Error).message}); isolating events`);
+      outcome = { inserted: 0, duplicates: 0, newIssues: 0, orphaned: 0, regressedIssueIds: [], failed: 0 };
+      for (const event of prepared) {
+        try {
+          const one = await this.write([event]);
+          outcome.inserted += one.inserted;
+          outcome.duplicates += one.duplicates;
+          outcome.newIssues += one.newIssues;
+          outcome.orphaned += one.orphaned;
+          outcome.regressedIssueIds.push(...one.regressedIssueIds);
+        } catch (eventError) {
+          if (isTransientDatabaseError(eventError)) throw eventError;
+          failures.push({
+            job: jobs.find((j) => j.eventId === event.eventId && j.projectId === event.projectId)!,
+            error: eventError,
+          });
+        }
+      }
+    }
+    if (failures.length) await this.recordFailures(failures);
+    outcome.failed = failures.length;
+    return outcome;
+  }
+
+  private async write(events: PreparedEvent[]): Promise<BatchWriteResult> {
+    if (events.length === 0)
+      return { inserted: 0, duplicates: 0, newIssues: 0, orphaned: 0, regressedIssueIds: [] };
+    try {
+      return await this.dataSource.transaction((m) => writeEventBatch(m, events));
+    } catch (error) {
+      if (!isMissingPartition(error)) throw error;
+      // A day the schedule has not prepared (clock skew, a long outage): create it and try once more.
+      for (const day of new Set(events.map((e) => e.received.toISOString().slice(0, 10)))) {
+        await ensureDailyPartition(this.dataSource, 'events', new Date(`${day}T00:00:00Z`));
+      }
+      return this.dataSource.transaction((m) => writeEventBatch(m, events));
+    }
+  }
+
+  /** Poison events are kept for inspection and acknowledged, so they are never retried forever. */
+  private async recordFailures(failures: Array<{ job: IngestJobData; error: unknown }>): Promise<void> {
+    for (const { job, error } of failures) {
+      this.logger.error(
+        `event ${job.eventId} of project ${job.projectId} could not be processed: ${(error as Error)?.message}`,
+      );
+    }
+    await this.dataSource.query(
+      `INSERT INTO event_processing_failures (project_id, event_id, error, payload)
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
+      [
+        failures.map((f) => f.job.projectId),
+        failures.map((f) => (/^[0-9a-f]{32}$/.test(f.job.eventId) ? f.job.eventId : null)),
+        failures.map((f) => String((f.error as Error)?.stack ?? f.error).slice(0, 4000)),
+        failures.map((f) => f.job.payload),
+      ],
+    );
+  }
+}

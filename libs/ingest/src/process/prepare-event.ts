@@ -1,0 +1,87 @@
+import { IngestJobData } from '@app/core';
+import { computeGroupingHash, EventLevel, IssueType } from '@app/issues';
+import { cspReportToEvent, deriveEventSummary, extractTags, normalizeEvent, userKey } from '../normalize';
+
+/** One event, normalized and summarized, ready for the batch writer. */
+export interface PreparedEvent {
+  projectId: number;
+  eventId: string;
+  received: Date;
+  timestamp: Date;
+  type: IssueType;
+  level: EventLevel;
+  title: string;
+  culprit: string;
+  metadata: Record<string, unknown>;
+  platform: string | null;
+  environment: string | null;
+  release: string | null;
+  userKey: string | null;
+  hash: string;
+  tags: Array<[string, string]>;
+  data: Record<string, unknown>;
+}
+
+const LEVELS: Record<string, EventLevel> = {
+  sample: EventLevel.Sample,
+  debug: EventLevel.Debug,
+  info: EventLevel.Info,
+  warning: EventLevel.Warning,
+  error: EventLevel.Error,
+  fatal: EventLevel.Fatal,
+};
+const TYPES: Record<string, IssueType> = {
+  default: IssueType.Default,
+  error: IssueType.Error,
+  csp: IssueType.Csp,
+};
+
+function str(value: unknown, max: number): string | null {
+  return typeof value === 'string' && value !== '' ? value.slice(0, max) : null;
+}
+
+/** Pure: turns a queued job into what gets stored. Throws only on payloads that cannot be an event. */
+export function prepareEvent(job: IngestJobData): PreparedEvent {
+  const parsed: unknown = JSON.parse(job.payload);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('payload is not a JSON object');
+  const raw = job.kind === 'csp' ? cspReportToEvent(parsed) : (parsed as Record<string, unknown>);
+  const received = new Date(job.receivedAt);
+  const event = normalizeEvent(raw, {
+    receivedAt: received,
+    eventId: job.eventId,
+    clientIp: job.clientIp,
+    sentryClient: job.sentryClient,
+  });
+  const summary = deriveEventSummary(event);
+  const grouping = computeGroupingHash(event);
+  const tags = extractTags(event);
+  const ev = event as unknown as Record<string, unknown>;
+  const timestamp =
+    typeof ev.timestamp === 'number' ? new Date(ev.timestamp * 1000) : new Date(String(ev.timestamp));
+  const data: Record<string, unknown> = {
+    ...ev,
+    title: summary.title,
+    culprit: summary.culprit,
+    metadata: summary.metadata,
+    type: summary.type,
+    grouping: { hash: grouping.hash, strategy: grouping.strategy },
+  };
+  return {
+    projectId: job.projectId,
+    eventId: job.eventId,
+    received,
+    timestamp: Number.isNaN(timestamp.getTime()) ? received : timestamp,
+    type: TYPES[summary.type] ?? IssueType.Default,
+    level: LEVELS[String(ev.level)] ?? EventLevel.Error,
+    title: summary.title.slice(0, 255),
+    culprit: summary.culprit.slice(0, 1024),
+    metadata: summary.metadata,
+    platform: str(ev.platform, 64),
+    environment: str(ev.environment, 255),
+    release: str(ev.release, 255),
+    userKey: userKey(event)?.slice(0, 200) ?? null,
+    hash: grouping.hash,
+    tags,
+    data,
+  };
+}

@@ -1,0 +1,126 @@
+/** Anything that can run SQL: a TypeORM DataSource, EntityManager or QueryRunner, or a pg client. */
+export interface SqlRunner {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** Tables range-partitioned by day, with the column they are partitioned on. */
+export const DAILY_PARTITIONED_TABLES = ['events'] as const;
+export type DailyPartitionedTable = (typeof DAILY_PARTITIONED_TABLES)[number];
+
+const DAY_MS = 86_400_000;
+
+/** Rows from either result shape: pg's `{ rows }`, TypeORM's array, or TypeORM's `[rows, count]` for DML. */
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result))
+    return (result.length === 2 && Array.isArray(result[0]) ? result[0] : result) as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export function utcDay(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS);
+}
+
+export function partitionName(table: string, day: Date): string {
+  return `${table}_p${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
+}
+
+/** Creates the daily partition holding `day` if it does not exist yet (idempotent, safe under concurrency). */
+export async function ensureDailyPartition(
+  db: SqlRunner,
+  table: DailyPartitionedTable,
+  day: Date,
+): Promise<void> {
+  const start = utcDay(day);
+  const end = new Date(start.getTime() + DAY_MS);
+  const name = partitionName(table, start);
+  await db.query(
+    `DO $$ BEGIN
+       CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table}
+         FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}');
+     EXCEPTION WHEN duplicate_table OR unique_violation THEN NULL;
+     END $$;`,
+  );
+}
+
+/** Partitions from yesterday (late arrivals around midnight) through `daysAhead` days from now. */
+export async function ensurePartitions(db: SqlRunner, now = new Date(), daysAhead = 3): Promise<string[]> {
+  const created: string[] = [];
+  for (const table of DAILY_PARTITIONED_TABLES) {
+    for (let offset = -1; offset <= daysAhead; offset++) {
+      const day = new Date(utcDay(now).getTime() + offset * DAY_MS);
+      await ensureDailyPartition(db, table, day);
+      created.push(partitionName(table, day));
+    }
+  }
+  return created;
+}
+
+/** Lists a table's daily partitions with the day each one starts. */
+export async function listDailyPartitions(
+  db: SqlRunner,
+  table: DailyPartitionedTable,
+): Promise<Array<{ name: string; day: Date }>> {
+  const rows = rowsOf<{ name: string }>(
+    await db.query(
+      `SELECT c.relname AS name FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname = $1`,
+      [table],
+    ),
+  );
+  const pattern = new RegExp(`^${table}_p(\\d{4})(\\d{2})(\\d{2})$`);
+  return rows
+    .map((r) => ({ name: r.name, match: pattern.exec(r.name) }))
+    .filter((r): r is { name: string; match: RegExpExecArray } => r.match !== null)
+    .map((r) => ({ name: r.name, day: new Date(Date.UTC(+r.match[1]!, +r.match[2]! - 1, +r.match[3]!)) }))
+    .sort((a, b) => a.day.getTime() - b.day.getTime());
+}
+
+/**
+ * Drops whole daily partitions whose every row is older than `maxAgeDays`, then deletes the issues left
+ * without any event. Returns the dropped partition names.
+ */
+export async function dropExpiredPartitions(
+  db: SqlRunner,
+  maxAgeDays: number,
+  now = new Date(),
+): Promise<string[]> {
+  const cutoff = new Date(utcDay(now).getTime() - maxAgeDays * DAY_MS);
+  const dropped: string[] = [];
+  for (const table of DAILY_PARTITIONED_TABLES) {
+    for (const partition of await listDailyPartitions(db, table)) {
+      // A partition covers [day, day + 1); it is expired once its end is at or before the cutoff.
+      if (partition.day.getTime() + DAY_MS <= cutoff.getTime()) {
+        await db.query(`DROP TABLE IF EXISTS ${partition.name}`);
+        dropped.push(partition.name);
+      }
+    }
+  }
+  return dropped;
+}
+
+/** Deletes issues whose events have all expired, in bounded batches. */
+export async function deleteIssuesWithoutEvents(
+  db: SqlRunner,
+  maxAgeDays: number,
+  now = new Date(),
+): Promise<number> {
+  const cutoff = new Date(now.getTime() - maxAgeDays * DAY_MS);
+  let total = 0;
+  for (;;) {
+    const rows = rowsOf<{ id: string }>(
+      await db.query(
+        `WITH doomed AS (
+         SELECT i.id FROM issues i
+          WHERE i.last_seen < $1
+            AND NOT EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id)
+          LIMIT 1000)
+       DELETE FROM issues WHERE id IN (SELECT id FROM doomed) RETURNING id`,
+        [cutoff.toISOString()],
+      ),
+    );
+    const deleted = rows.length;
+    total += deleted;
+    if (deleted < 1000) return total;
+  }
+}

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** A real HTTP client call (Node's fetch) against the running stack. */
+export async function http<T = unknown>(
+  baseUrl: string,
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<HttpResult<T>> {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('Content-Type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(`${baseUrl}${path}`, { ...init, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/** Runs the real @sentry/node SDK in a child process against `dsn`. */
+export async function runNodeSdk(dsn: string, scenario: string): Promise<void> {
+  await execFileAsync(process.execPath, [join(__dirname, '../clients/node-sdk-client.js'), dsn, scenario], {
+    timeout: 30_000,
+  });
+}
