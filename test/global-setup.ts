@@ -35,7 +35,8 @@ export default async function globalSetup(): Promise<void> {
     const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname ~ '^gt_test_[0-9]+_'`);
     for (const { datname } of rows as Array<{ datname: string }>) {
       const pid = Number(datname.split('_')[2]);
-      if (!processAlive(pid)) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
+      if (!processAlive(pid))
+        await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
     }
     if (await templateIsCurrent()) return;
     await client.query(`DROP DATABASE IF EXISTS ${TEST_TEMPLATE_DB} WITH (FORCE)`);

@@ -53,14 +53,21 @@ export class AccountsService {
     for (let n = 0; ; n++) {
       const candidate = n === 0 ? slug : `${slug}-${n}`;
       const rows: unknown[] = organizationId
-        ? await m.query(`SELECT 1 FROM ${table} WHERE slug = $1 AND organization_id = $2`, [candidate, organizationId])
+        ? await m.query(`SELECT 1 FROM ${table} WHERE slug = $1 AND organization_id = $2`, [
+            candidate,
+            organizationId,
+          ])
         : await m.query(`SELECT 1 FROM ${table} WHERE slug = $1`, [candidate]);
       if (rows.length === 0) return candidate;
     }
   }
 
   /** Creates an organization owned by `userId`. */
-  async createOrganization(name: string, userId: string, manager?: EntityManager): Promise<OrganizationEntity> {
+  async createOrganization(
+    name: string,
+    userId: string,
+    manager?: EntityManager,
+  ): Promise<OrganizationEntity> {
     const m = this.manager(manager);
     const slug = await this.uniqueSlug('organizations', name, null, m);
     const organization = await m.getRepository(OrganizationEntity).save({ name, slug });
@@ -73,21 +80,36 @@ export class AccountsService {
     return m.getRepository(OrganizationEntity).findOneByOrFail({ id: organization.id });
   }
 
-  async findOrganizationOwnedBy(name: string, userId: string, manager?: EntityManager): Promise<OrganizationEntity | null> {
+  async findOrganizationOwnedBy(
+    name: string,
+    userId: string,
+    manager?: EntityManager,
+  ): Promise<OrganizationEntity | null> {
     const rows: Array<{ id: string }> = await this.manager(manager).query(
       `SELECT o.id FROM organizations o JOIN organization_users ou ON ou.organization_id = o.id
         WHERE (o.name = $1 OR o.slug = $2) AND ou.user_id = $3 ORDER BY o.id LIMIT 1`,
       [name, slugify(name), userId],
     );
-    return rows[0] ? this.manager(manager).getRepository(OrganizationEntity).findOneBy({ id: rows[0].id }) : null;
+    return rows[0]
+      ? this.manager(manager).getRepository(OrganizationEntity).findOneBy({ id: rows[0].id })
+      : null;
   }
 
-  async membership(organizationId: string, userId: string, manager?: EntityManager): Promise<OrganizationUserEntity | null> {
+  async membership(
+    organizationId: string,
+    userId: string,
+    manager?: EntityManager,
+  ): Promise<OrganizationUserEntity | null> {
     return this.manager(manager).getRepository(OrganizationUserEntity).findOneBy({ organizationId, userId });
   }
 
   /** Creates a team and makes the given organization member part of it. */
-  async createTeam(organizationId: string, slug: string, memberId?: string, manager?: EntityManager): Promise<TeamEntity> {
+  async createTeam(
+    organizationId: string,
+    slug: string,
+    memberId?: string,
+    manager?: EntityManager,
+  ): Promise<TeamEntity> {
     const m = this.manager(manager);
     const team = await m.getRepository(TeamEntity).save({ organizationId, slug: slugify(slug) });
     if (memberId) {
@@ -123,7 +145,9 @@ export class AccountsService {
       .getRepository(ApiTokenEntity)
       .findOneBy({ tokenHash: hashApiToken(token.toLowerCase()) });
     if (!apiToken) return null;
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: apiToken.userId, isActive: true });
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .findOneBy({ id: apiToken.userId, isActive: true });
     return user ? { token: apiToken, user } : null;
   }
 }

@@ -9,7 +9,13 @@ import { UserEntity } from './entities/user.entity';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([UserEntity, OrganizationEntity, OrganizationUserEntity, TeamEntity, ApiTokenEntity]),
+    TypeOrmModule.forFeature([
+      UserEntity,
+      OrganizationEntity,
+      OrganizationUserEntity,
+      TeamEntity,
+      ApiTokenEntity,
+    ]),
   ],
   providers: [AccountsService],
   exports: [AccountsService, TypeOrmModule],

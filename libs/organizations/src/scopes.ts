@@ -45,7 +45,13 @@ const MEMBER_SCOPES: Scope[] = [
   'member:read',
   'team:read',
 ];
-const ADMIN_SCOPES: Scope[] = [...MEMBER_SCOPES, 'project:write', 'project:admin', 'team:write', 'team:admin'];
+const ADMIN_SCOPES: Scope[] = [
+  ...MEMBER_SCOPES,
+  'project:write',
+  'project:admin',
+  'team:write',
+  'team:admin',
+];
 const MANAGER_SCOPES: Scope[] = [...ADMIN_SCOPES, 'member:write', 'member:admin', 'org:write'];
 
 /** What each organization role may do (GlitchTip's map, taken from Sentry). */

@@ -67,7 +67,10 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
     const load = this.load(projectId, publicKeyHex)
       .then((info) => {
         if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(cacheKey, { info, expires: Date.now() + (info ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS) });
+        this.entries.set(cacheKey, {
+          info,
+          expires: Date.now() + (info ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS),
+        });
         return info;
       })
       .finally(() => this.inFlight.delete(cacheKey));

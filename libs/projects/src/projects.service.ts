@@ -26,10 +26,10 @@ export class ProjectsService {
       platform: input.platform ?? null,
     });
     if (input.teamId) {
-      await m.query(`INSERT INTO project_teams (project_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-        project.id,
-        input.teamId,
-      ]);
+      await m.query(
+        `INSERT INTO project_teams (project_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [project.id, input.teamId],
+      );
     }
     const key = await this.createKey(project.id, 'Default', m);
     return { project: await m.getRepository(ProjectEntity).findOneByOrFail({ id: project.id }), key };
@@ -41,7 +41,11 @@ export class ProjectsService {
     return repo.findOneByOrFail({ id: saved.id });
   }
 
-  async findBySlug(organizationId: string, slugOrName: string, manager?: EntityManager): Promise<ProjectEntity | null> {
+  async findBySlug(
+    organizationId: string,
+    slugOrName: string,
+    manager?: EntityManager,
+  ): Promise<ProjectEntity | null> {
     return this.manager(manager)
       .getRepository(ProjectEntity)
       .createQueryBuilder('p')

@@ -19,7 +19,12 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://h:6379',
       SERVER_ROLE: 'API',
     });
-    expect(config).toMatchObject({ port: 9000, domain: 'https://errors.example.com', maxEventLifeDays: 30, role: 'api' });
+    expect(config).toMatchObject({
+      port: 9000,
+      domain: 'https://errors.example.com',
+      maxEventLifeDays: 30,
+      role: 'api',
+    });
   });
 
   it('lists every bad value with its variable name', () => {

@@ -149,12 +149,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = plainToInstance(EnvSchema, raw, { enableImplicitConversion: false });
   const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
   const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((msg) => `${e.property}=${JSON.stringify(raw[e.property])}: ${msg}`),
+    Object.values(e.constraints ?? {}).map(
+      (msg) => `${e.property}=${JSON.stringify(raw[e.property])}: ${msg}`,
+    ),
   );
   const role: ServerRole = parsed.SERVER_ROLE ?? 'all_in_one';
-  if (role !== 'all_in_one' && !parsed.DATABASE_URL) problems.push(`DATABASE_URL is required when SERVER_ROLE=${role}`);
-  if (role !== 'all_in_one' && !parsed.REDIS_URL) problems.push(`REDIS_URL is required when SERVER_ROLE=${role}`);
-  if (env.NODE_ENV === 'production' && !parsed.SECRET_KEY) problems.push('SECRET_KEY is required in production');
+  if (role !== 'all_in_one' && !parsed.DATABASE_URL)
+    problems.push(`DATABASE_URL is required when SERVER_ROLE=${role}`);
+  if (role !== 'all_in_one' && !parsed.REDIS_URL)
+    problems.push(`REDIS_URL is required when SERVER_ROLE=${role}`);
+  if (env.NODE_ENV === 'production' && !parsed.SECRET_KEY)
+    problems.push('SECRET_KEY is required in production');
   if (problems.length) throw new ConfigError(problems);
   return {
     databaseUrl: parsed.DATABASE_URL,

@@ -6,6 +6,10 @@ import { APP_CONFIG, AppConfig, loadConfig } from './app-config';
 export class ConfigModule {
   /** Provides the validated AppConfig; pass one in to override the environment (tests, all-in-one). */
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
   }
 }

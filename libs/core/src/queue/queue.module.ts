@@ -22,7 +22,8 @@ export class IngestQueueModule {
         {
           provide: IngestQueue,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => new BullIngestQueue(createBullQueue(config, QueueName.EventIngest)),
+          useFactory: (config: AppConfig) =>
+            new BullIngestQueue(createBullQueue(config, QueueName.EventIngest)),
         },
         QueueCloser,
       ],

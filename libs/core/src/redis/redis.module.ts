@@ -20,7 +20,10 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, lazyConnect: false }),
+        new Redis(config.redisUrl ?? 'redis://127.0.0.1:6379', {
+          maxRetriesPerRequest: 3,
+          lazyConnect: false,
+        }),
     },
     RedisCloser,
   ],
