@@ -1,15 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { AppConfig, ConfigModule, DatabaseModule, IngestQueueModule, RedisModule } from '@app/core';
-import { EventsModule } from '@app/events';
-import { IssuesModule } from '@app/issues';
-import { OrganizationsModule } from '@app/organizations';
-import { ProjectKeyCacheModule, ProjectsModule } from '@app/projects';
-import { ApiAuthGuard } from './auth/auth.guard';
-import { BearerStrategy } from './auth/bearer.strategy';
-import { AccessService } from './common/access.service';
+import { ProjectKeyCacheModule } from '@app/projects';
+import { AdminModule } from './admin/admin.module';
+import { CommonModule } from './common/common.module';
 import { HealthController } from './health/health.controller';
-import { IssuesController } from './issues/issues.controller';
+import { IssuesApiModule } from './issues/issues-api.module';
 import { RootController } from './root/root.controller';
 
 @Module({})
@@ -22,15 +17,12 @@ export class ApiModule {
         DatabaseModule.forRoot(),
         RedisModule,
         IngestQueueModule.forRoot(),
-        PassportModule,
-        OrganizationsModule,
-        ProjectsModule,
         ProjectKeyCacheModule,
-        IssuesModule,
-        EventsModule,
+        CommonModule,
+        AdminModule,
+        IssuesApiModule,
       ],
-      controllers: [HealthController, RootController, IssuesController],
-      providers: [AccessService, BearerStrategy, ApiAuthGuard],
+      controllers: [HealthController, RootController],
     };
   }
 }
