@@ -46,8 +46,17 @@ export function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+type WellFormable = string & { isWellFormed(): boolean; toWellFormed(): string };
+
+/**
+ * Removes what PostgreSQL refuses in text and jsonb: NUL characters, and lone UTF-16 surrogates (which JSON allows
+ * as `\ud800` escapes), replaced by U+FFFD.
+ */
 export function stripNul(value: string): string {
-  return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  const withoutNul = value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  return (withoutNul as WellFormable).isWellFormed()
+    ? withoutNul
+    : (withoutNul as WellFormable).toWellFormed();
 }
 
 /** Cuts to at most `max` characters ending in `...` (Sentry's `truncatechars`), never splitting a surrogate pair. */
