@@ -1,8 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig, IngestQueue, REDIS } from '@app/core';
+import { APP_CONFIG, AppConfig, IngestQueue, SharedStore } from '@app/core';
 import { ProjectKeyCache } from '@app/projects';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { IngestHandler } from './ingest/ingest-handler';
@@ -27,7 +26,7 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
 
   await app.init();
 
-  const counter = new ItemCounter(app.get<Redis>(REDIS), config.redisPrefix);
+  const counter = new ItemCounter(app.get(SharedStore), config.redisPrefix);
   const ingest = new IngestHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue), counter);
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as Array<

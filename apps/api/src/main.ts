@@ -1,7 +1,11 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError, loadConfig } from '@app/core';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { AppConfig, ConfigError, EmbeddedPostgres, loadConfig, logLevels, PidLockedError } from '@app/core';
+import { startWorker } from '../../worker/src/main';
+import { WorkerModule } from '../../worker/src/worker.module';
 import { ApiModule } from './api.module';
 import { configureHttpApp } from './configure-http-app';
 import { migrateDatabase } from './migrate';
@@ -18,29 +22,103 @@ function configOrExit(): AppConfig {
   }
 }
 
+@Module({})
+class AllInOneModule {}
+
+/** SERVER_ROLE=api: the HTTP api alone. all_in_one: the api and the worker (consumers, schedules) in one process. */
+function rootModule(config: AppConfig): DynamicModule {
+  if (config.role === 'api') return ApiModule.forRoot(config);
+  return {
+    module: AllInOneModule,
+    imports: [ApiModule.forRoot(config), WorkerModule.forRoot(config, true)],
+  };
+}
+
+/**
+ * Stops in order on SIGTERM / Ctrl-C: HTTP closes (requests in progress finish), the worker processes every event
+ * already accepted, connections close, then the embedded database shuts down cleanly.
+ *
+ * Nest's own signal handler (configureHttpApp enables it) runs the same shutdown and then re-raises the signal;
+ * this handler stays registered, so the re-raised signal lands here and is ignored until the database is closed.
+ */
+function stopOnSignals(app: INestApplication, embedded: EmbeddedPostgres | null, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: stopping; events already accepted are processed first`);
+    app
+      .close()
+      .then(() => embedded?.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${(error as Error)?.stack ?? String(error)}`);
+          process.exit(1);
+        },
+      );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const) process.on(signal, stop);
+}
+
+function printWelcome(config: AppConfig, port: number): void {
+  const mode =
+    config.role === 'api'
+      ? 'api'
+      : `all-in-one (api + worker): ${config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${resolve(config.dataDir)}`}, ${config.redisUrl ? 'Bull on Redis' : 'in-process queue'}`;
+  const lines = [
+    '',
+    `GlitchTip-TS is running: ${mode}`,
+    `  Listening on http://${config.host}:${port}  (public URL ${config.domain})`,
+    '  Get a DSN and an API token (idempotent: run it again to see them again):',
+    `    npm run manage -- bootstrap --email you@example.com --password 'choose-a-password' --org "My Org" --project "My Project"`,
+    '  Stop with Ctrl-C: events already accepted are processed before it exits.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
-  const logger = new Logger('Main');
   if (config.role === 'worker') {
-    console.error('SERVER_ROLE=worker runs the worker: use `npm run start:worker`.');
-    process.exit(78);
+    await startWorker(config);
+    return;
   }
+  const logger = new Logger('Main');
+  let embedded: EmbeddedPostgres | null = null;
   if (!config.databaseUrl) {
-    console.error('DATABASE_URL is not set. Set DATABASE_URL and REDIS_URL (see .env.example).');
-    process.exit(78);
+    try {
+      embedded = await EmbeddedPostgres.start(config.dataDir, {
+        onError: (error) => logger.error(`embedded PostgreSQL: ${error.stack ?? error.message}`),
+      });
+    } catch (error) {
+      if (error instanceof PidLockedError) {
+        console.error(
+          `Another GlitchTip-TS process (pid ${error.pid}) is using ${resolve(config.dataDir)}. ` +
+            'Stop it first, or set GLITCHTIP_DATA_DIR to another directory.',
+        );
+        process.exit(1);
+      }
+      throw error;
+    }
+    logger.log(`Embedded PostgreSQL open in ${resolve(config.dataDir)}`);
   }
-  if (config.migrateOnStart) {
-    const { applied } = await migrateDatabase(config.databaseUrl);
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  // The embedded database is this process's own: always bring it up to date.
+  if (config.migrateOnStart || embedded) {
+    const { applied } = await migrateDatabase(databaseUrl);
     if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
   }
-  const app = await NestFactory.create(ApiModule.forRoot(config), {
-    logger: [config.logLevel, 'error', 'warn', 'log'],
+  const app = await NestFactory.create(rootModule(config), {
+    logger: logLevels(config),
   });
   await configureHttpApp(app);
   await app.listen(config.port, config.host);
-  logger.log(
-    `GlitchTip-TS api listening on http://${config.host}:${config.port} (public URL ${config.domain})`,
-  );
+  stopOnSignals(app, embedded, logger);
+  printWelcome(config, (app.getHttpServer().address() as AddressInfo).port);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

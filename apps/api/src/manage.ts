@@ -2,12 +2,22 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { AppConfig, ConfigModule, DatabaseModule, loadConfig } from '@app/core';
+import {
+  AppConfig,
+  ConfigModule,
+  DatabaseModule,
+  EmbeddedDatabaseHandle,
+  loadConfig,
+  openEmbeddedDatabase,
+} from '@app/core';
 import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule } from '@app/organizations';
 import { buildDsn, keyHex, ProjectsModule, ProjectsService } from '@app/projects';
 import { migrateDatabase } from './migrate';
 
 const USAGE = `Usage: npm run manage -- <command> [options]
+
+Without DATABASE_URL, commands use the embedded database under GLITCHTIP_DATA_DIR (default .data): through the
+running all-in-one server if there is one, otherwise by opening the directory themselves.
 
 Commands:
   migrate                                   apply pending migrations and create upcoming event partitions
@@ -15,6 +25,8 @@ Commands:
   bootstrap --email E --password P --org NAME --project NAME [--json]
                                             idempotently create a user, an organization it owns, a team, a
                                             project with a DSN key and an API token with every scope`;
+
+const COMMANDS = ['migrate', 'createsuperuser', 'bootstrap'];
 
 export function parseArgs(argv: string[]): { command?: string; options: Record<string, string | boolean> } {
   const [command, ...rest] = argv;
@@ -141,6 +153,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (!COMMANDS.includes(command)) {
+    console.error(`Unknown command '${command}'.\n\n${USAGE}`);
+    return 2;
+  }
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -148,14 +164,13 @@ async function main(argv: string[]): Promise<number> {
     console.error((error as Error).message);
     return 78;
   }
-  if (!config.databaseUrl) {
-    console.error('DATABASE_URL is not set (see .env.example).');
-    return 78;
-  }
+  let embedded: EmbeddedDatabaseHandle | null = null;
   try {
+    if (!config.databaseUrl) embedded = await openEmbeddedDatabase(config.dataDir);
+    const databaseUrl = config.databaseUrl ?? embedded!.url;
     switch (command) {
       case 'migrate': {
-        const { applied, partitions } = await migrateDatabase(config.databaseUrl);
+        const { applied, partitions } = await migrateDatabase(databaseUrl);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
         console.log(`Event partitions ready: ${partitions.join(', ')}`);
         return 0;
@@ -163,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
       case 'createsuperuser': {
         const email = required(options, 'email');
         const password = required(options, 'password');
-        await migrateDatabase(config.databaseUrl);
+        await migrateDatabase(databaseUrl);
         const user = await withServices(config, ({ accounts }) =>
           accounts.upsertUser({ email, password, isSuperuser: true }),
         );
@@ -171,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'bootstrap': {
-        await migrateDatabase(config.databaseUrl);
+        await migrateDatabase(databaseUrl);
         const result = await bootstrap(config, options);
         if (options.json) console.log(JSON.stringify(result));
         else {
@@ -183,14 +198,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        console.error(`Unknown command '${command}'.\n\n${USAGE}`);
-        return 2;
+        return 2; // unreachable: checked above
     }
   } catch (error) {
     const message = (error as Error).message;
     if (/is required$/.test(message)) console.error(`${message}\n\n${USAGE}`);
     else new Logger('manage').error((error as Error).stack ?? message);
     return 1;
+  } finally {
+    await embedded?.close();
   }
 }
 

@@ -1,23 +1,14 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer } from 'node:http';
-import { ConfigError, loadConfig } from '@app/core';
+import { AppConfig, ConfigError, loadConfig, logLevels } from '@app/core';
 import { WorkerModule } from './worker.module';
 
-async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig({ SERVER_ROLE: 'worker', ...process.env });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
+/** Starts the worker alone (SERVER_ROLE=worker): queue consumers and schedules, on PostgreSQL and Redis. */
+export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: [config.logLevel, 'error', 'warn', 'log'],
+    logger: logLevels(config),
   });
   app.enableShutdownHooks();
   // A tiny liveness endpoint for container health checks (WORKER_HEALTH_PORT, off when unset).
@@ -28,6 +19,21 @@ async function bootstrap(): Promise<void> {
     ).listen(healthPort);
   }
   new Logger('Main').log('GlitchTip-TS worker started');
+  return app;
 }
 
-void bootstrap();
+async function bootstrap(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig({ SERVER_ROLE: 'worker', ...process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  await startWorker(config);
+}
+
+if (require.main === module) void bootstrap();

@@ -9,7 +9,10 @@ import { MaintenanceSchedule } from './schedules/maintenance.schedule';
 /** The worker: queue consumers and schedules, no HTTP routes besides a health probe. */
 @Module({})
 export class WorkerModule {
-  /** `shared` is true when the api module in the same process already provides config, database and Redis. */
+  /**
+   * `shared` is true when the api module in the same process (all-in-one) already provides config, database, the
+   * shared store and the ingest queue, whose in-process consumer the worker then uses.
+   */
   static forRoot(config: AppConfig, shared = false): DynamicModule {
     return {
       module: WorkerModule,

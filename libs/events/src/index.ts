@@ -1,2 +1,3 @@
 export * from './entities/event.entity';
+export * from './events.service';
 export * from './events.module';

@@ -2,10 +2,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsService } from './accounts.service';
 import { ApiTokenEntity } from './entities/api-token.entity';
+import { EmailAddressEntity } from './entities/email-address.entity';
 import { OrganizationUserEntity } from './entities/organization-user.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { TeamEntity } from './entities/team.entity';
+import { UserSessionEntity } from './entities/user-session.entity';
 import { UserEntity } from './entities/user.entity';
+import { OrganizationsService } from './organizations.service';
+import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [
@@ -15,9 +19,11 @@ import { UserEntity } from './entities/user.entity';
       OrganizationUserEntity,
       TeamEntity,
       ApiTokenEntity,
+      EmailAddressEntity,
+      UserSessionEntity,
     ]),
   ],
-  providers: [AccountsService],
-  exports: [AccountsService, TypeOrmModule],
+  providers: [AccountsService, OrganizationsService, SessionsService],
+  exports: [AccountsService, OrganizationsService, SessionsService, TypeOrmModule],
 })
 export class OrganizationsModule {}

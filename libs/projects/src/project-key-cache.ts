@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, REDIS } from '@app/core';
+import { APP_CONFIG, AppConfig, SharedStore } from '@app/core';
 
 /** What ingest needs to know about a DSN key, cached per process. */
 export interface IngestKeyInfo {
@@ -21,18 +20,18 @@ export const CACHE_INVALIDATION_CHANNEL = 'cache-invalidate';
 
 /**
  * Authenticates ingest requests without a database round trip on a hit. Entries expire after a minute;
- * changes to keys, projects and organizations are pushed to every replica through Redis pub/sub.
+ * changes to keys, projects and organizations are pushed to every replica through the shared store's pub/sub
+ * (Redis, or in-process in all-in-one mode).
  */
 @Injectable()
 export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(ProjectKeyCache.name);
   private readonly entries = new Map<string, { info: IngestKeyInfo | null; expires: number }>();
   private readonly inFlight = new Map<string, Promise<IngestKeyInfo | null>>();
-  private subscriber: Redis | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SharedStore) private readonly store: SharedStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,20 +40,17 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', () => this.entries.clear());
-    this.subscriber.on('error', (e) => this.logger.warn(`cache invalidation subscriber: ${e.message}`));
-    await this.subscriber.subscribe(this.channel);
+    this.unsubscribe = await this.store.subscribe(this.channel, () => this.entries.clear());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    await this.unsubscribe?.().catch(() => undefined);
   }
 
   /** Tells every process to forget cached keys (after a key, project or organization change). */
   async invalidate(): Promise<void> {
     this.entries.clear();
-    await this.redis.publish(this.channel, 'keys');
+    await this.store.publish(this.channel, 'keys');
   }
 
   /** `publicKeyHex` is 32 lowercase hex characters. */

@@ -1,6 +1,29 @@
 import { Module } from '@nestjs/common';
+import { ProjectKeyCacheModule } from '@app/projects';
+import { AuthModule } from '../auth/auth.module';
 import { CommonModule } from '../common/common.module';
+import { SettingsController } from '../root/settings.controller';
+import { AcceptInviteController } from './accept-invite.controller';
+import { ApiTokensController } from './api-tokens.controller';
+import { MembersController } from './members.controller';
+import { OrganizationDetails, OrganizationsController } from './organizations.controller';
+import { ProjectsController } from './projects.controller';
+import { TeamsController } from './teams.controller';
+import { UsersController } from './users.controller';
 
 /** Accounts, organizations, teams, projects, keys, members and tokens: the admin API. */
-@Module({ imports: [CommonModule], controllers: [] })
+@Module({
+  imports: [CommonModule, AuthModule, ProjectKeyCacheModule],
+  controllers: [
+    SettingsController,
+    OrganizationsController,
+    MembersController,
+    AcceptInviteController,
+    TeamsController,
+    ProjectsController,
+    UsersController,
+    ApiTokensController,
+  ],
+  providers: [OrganizationDetails],
+})
 export class AdminModule {}

@@ -1,4 +1,4 @@
-import type { Scope, UserEntity } from '@app/organizations';
+import type { Scope, SessionAuthMethod, UserEntity } from '@app/organizations';
 
 /** Who is calling: a user through an API token (with its scopes) or a browser session (role checks apply). */
 export interface AuthContext {
@@ -6,4 +6,7 @@ export interface AuthContext {
   via: 'token' | 'session';
   tokenId?: string;
   scopes?: Scope[];
+  /** Session requests: the session row and how it was authenticated. */
+  sessionId?: string;
+  methods?: SessionAuthMethod[];
 }

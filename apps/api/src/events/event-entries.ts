@@ -36,8 +36,9 @@ function serializeFrame(frame: Json): Json {
     platform: frame.platform ?? null,
     instructionAddr: frame.instruction_addr ?? null,
     symbolAddr: frame.symbol_addr ?? null,
-    function: frame.function ?? null,
-    rawFunction: frame.raw_function ?? null,
+    // "?" is how browser SDKs write an anonymous function; Sentry shows null.
+    function: frame.function === '?' ? null : (frame.function ?? null),
+    ...(frame.raw_function !== undefined ? { rawFunction: frame.raw_function } : {}),
     symbol: frame.symbol ?? null,
     context: frameContext(frame),
     lineNo: frame.lineno ?? null,
@@ -49,6 +50,34 @@ function serializeFrame(frame: Json): Json {
   };
 }
 
+/** Sentry's rule: a trace has system frames when it mixes in-app frames with others. */
+function hasSystemFrames(frames: Json[]): boolean {
+  const system = frames.filter((f) => f.in_app !== true).length;
+  return system > 0 && system !== frames.length;
+}
+
+/** Breadcrumb timestamps as ISO strings with milliseconds, as Sentry's API shows them. */
+function isoTimestamp(value: unknown): unknown {
+  if (typeof value === 'number' && Number.isFinite(value))
+    return new Date(Math.round(value * 1000)).toISOString();
+  return value ?? null;
+}
+
+function headerValue(headers: unknown, name: string): string | null {
+  if (!Array.isArray(headers)) return null;
+  for (const pair of headers) {
+    if (Array.isArray(pair) && typeof pair[0] === 'string' && pair[0].toLowerCase() === name.toLowerCase()) {
+      return typeof pair[1] === 'string' ? pair[1] : null;
+    }
+  }
+  return null;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  const record = asRecord(value);
+  return record !== null && Object.keys(record).length === 0;
+}
+
 function serializeStacktrace(stacktrace: unknown): Json | null {
   const record = asRecord(stacktrace);
   if (!record) return null;
@@ -57,12 +86,27 @@ function serializeStacktrace(stacktrace: unknown): Json | null {
     frames: frames.map(serializeFrame),
     framesOmitted: record.frames_omitted ?? null,
     registers: record.registers ?? null,
-    hasSystemFrames: frames.some((f) => f.in_app !== true),
+    hasSystemFrames: hasSystemFrames(frames),
   };
 }
 
+/**
+ * Entries in the order Sentry's API lists them (message, exception, breadcrumbs, request, csp). Threads are
+ * left out, as GlitchTip does: its web UI renders only these five types.
+ */
 export function buildEntries(data: Json): Json[] {
   const entries: Json[] = [];
+  const logentry = asRecord(data.logentry);
+  if (logentry) {
+    const formatted = logentry.formatted ?? logentry.message ?? null;
+    const message: Json = { formatted };
+    if (typeof logentry.message === 'string' && logentry.message !== formatted)
+      message.message = logentry.message;
+    if (logentry.params !== undefined && logentry.params !== null) message.params = logentry.params;
+    entries.push({ type: 'message', data: message });
+  } else if (typeof data.message === 'string' && data.message) {
+    entries.push({ type: 'message', data: { formatted: data.message } });
+  }
   const exceptions = valuesOf(data.exception);
   if (exceptions.length) {
     const values = exceptions.map((exc) => ({
@@ -79,29 +123,18 @@ export function buildEntries(data: Json): Json[] {
       data: { values, excOmitted: null, hasSystemFrames: values.some((v) => v.stacktrace?.hasSystemFrames) },
     });
   }
-  const logentry = asRecord(data.logentry);
-  if (logentry) {
-    entries.push({
-      type: 'message',
-      data: {
-        formatted: logentry.formatted ?? logentry.message ?? null,
-        message: logentry.message ?? null,
-        params: logentry.params ?? null,
-      },
-    });
-  }
   const breadcrumbs = valuesOf(data.breadcrumbs);
   if (breadcrumbs.length) {
     entries.push({
       type: 'breadcrumbs',
       data: {
         values: breadcrumbs.map((b) => ({
-          timestamp: b.timestamp ?? null,
+          timestamp: isoTimestamp(b.timestamp),
           type: b.type ?? 'default',
           category: b.category ?? null,
           level: b.level ?? 'info',
           message: b.message ?? null,
-          data: b.data ?? null,
+          data: b.data === undefined || isEmptyObject(b.data) ? null : b.data,
           event_id: b.event_id ?? null,
         })),
       },
@@ -115,12 +148,12 @@ export function buildEntries(data: Json): Json[] {
         url: request.url ?? null,
         method: request.method ?? null,
         query: request.query_string ?? [],
-        fragment: request.fragment ?? null,
+        fragment: request.fragment ?? '',
         data: request.data ?? null,
         headers: request.headers ?? [],
         cookies: request.cookies ?? [],
         env: request.env ?? null,
-        inferredContentType: request.inferred_content_type ?? null,
+        inferredContentType: request.inferred_content_type ?? headerValue(request.headers, 'Content-Type'),
       },
     });
   }

@@ -2,9 +2,8 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { REDIS } from '@app/core';
+import { SharedStore } from '@app/core';
 
 async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -24,14 +23,14 @@ async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; erro
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SharedStore) private readonly store: SharedStore,
   ) {}
 
   @Get('_health')
   async health(@Res() res: Response): Promise<void> {
     const [database, redis] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
-      probe(() => this.redis.ping()),
+      probe(() => this.store.ping()),
     ]);
     res.status(HttpStatus.OK).json({ status: 'ok', database, redis });
   }

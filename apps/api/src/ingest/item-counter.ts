@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import { SharedStore } from '@app/core';
 
 /**
  * Counts accepted envelope items per project and type (sessions, transactions, client reports…) in memory and
- * adds them to Redis hashes every few seconds, so that counting costs no Redis call per request.
+ * adds them to hashes in the shared store (Redis) every few seconds, so that counting costs no Redis call per
+ * request.
  */
 export class ItemCounter {
   private readonly logger = new Logger(ItemCounter.name);
@@ -11,7 +12,7 @@ export class ItemCounter {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly store: SharedStore,
     private readonly prefix: string,
     flushEveryMs = 5_000,
   ) {
@@ -28,12 +29,13 @@ export class ItemCounter {
     if (this.counts.size === 0) return;
     const counts = this.counts;
     this.counts = new Map();
-    const pipeline = this.redis.pipeline();
-    for (const [key, quantity] of counts) {
+    const increments = [...counts].map(([key, quantity]) => {
       const [projectId, itemType] = key.split('\u0000') as [string, string];
-      pipeline.hincrby(`${this.prefix}:ingest-items:${projectId}`, itemType, quantity);
-    }
-    await pipeline.exec().catch((e: Error) => this.logger.warn(`could not record item counts: ${e.message}`));
+      return { key: `${this.prefix}:ingest-items:${projectId}`, field: itemType, by: quantity };
+    });
+    await this.store
+      .incrementHashFields(increments)
+      .catch((e: Error) => this.logger.warn(`could not record item counts: ${e.message}`));
   }
 
   async close(): Promise<void> {

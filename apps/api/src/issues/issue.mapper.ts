@@ -1,4 +1,4 @@
-import { IssueEntity, IssueStatus } from '@app/issues';
+import { IssueCommentEntity, IssueEntity, IssueStatus, UserReportEntity } from '@app/issues';
 import { ProjectEntity } from '@app/projects';
 import { levelName, typeName } from '../events/event.mapper';
 
@@ -7,7 +7,8 @@ const STATUS_NAMES: Record<IssueStatus, string> = {
   [IssueStatus.Resolved]: 'resolved',
   [IssueStatus.Ignored]: 'ignored',
 };
-const BASE32 = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ'.slice(0, 32);
+// GlitchTip's digits: Python's int(x, 32) alphabet, 0-9 then A-V.
+const BASE32 = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
 
 function base32(value: number): string {
   let out = '';
@@ -24,11 +25,16 @@ export function displayShortId(projectSlug: string, shortId: number): string {
   return `${projectSlug.toUpperCase()}-${base32(shortId)}`;
 }
 
+export function statusName(status: IssueStatus): string {
+  return STATUS_NAMES[status] ?? 'unresolved';
+}
+
 export function serializeIssue(
   issue: IssueEntity,
   project: ProjectEntity,
   baseUrl: string,
   organizationSlug: string,
+  extras: { numComments?: number; matchingEventId?: string | null } = {},
 ) {
   return {
     id: String(issue.id),
@@ -37,10 +43,10 @@ export function serializeIssue(
     culprit: issue.culprit,
     count: String(issue.count),
     userCount: issue.userCount,
-    numComments: 0,
+    numComments: extras.numComments ?? 0,
     type: typeName(issue.type),
     level: levelName(issue.level),
-    status: STATUS_NAMES[issue.status] ?? 'unresolved',
+    status: statusName(issue.status),
     statusDetails: issue.statusDetails ?? {},
     metadata: issue.metadata ?? {},
     project: { id: String(project.id), name: project.name, slug: project.slug, platform: project.platform },
@@ -50,12 +56,38 @@ export function serializeIssue(
     lastRelease: issue.lastRelease,
     platform: issue.platform,
     permalink: `${baseUrl}/${organizationSlug}/issues/${issue.id}`,
-    stats: {},
+    stats: { '24h': [] },
     shareId: null,
     logger: null,
     assignedTo: null,
     isPublic: issue.isPublic,
-    matchingEventId: null as string | null,
+    matchingEventId: extras.matchingEventId ?? null,
     subscriptionDetails: null,
+  };
+}
+
+/** CommentSchema. */
+export function serializeComment(comment: IssueCommentEntity, author: { id: string; email: string } | null) {
+  return {
+    id: String(comment.id),
+    data: { text: comment.text },
+    type: 'note',
+    dateCreated: comment.created.toISOString(),
+    user: author,
+  };
+}
+
+/** UserReportSchema. */
+export function serializeUserReport(report: UserReportEntity) {
+  const eventId = report.eventId.replace(/-/g, '');
+  return {
+    id: String(report.id),
+    eventID: eventId,
+    event: { eventId },
+    name: report.name,
+    email: report.email,
+    comments: report.comments,
+    dateCreated: report.created.toISOString(),
+    user: null,
   };
 }

@@ -1,80 +1,146 @@
 import {
+  BadRequestException,
+  Body,
   Controller,
+  Delete,
   Get,
-  Inject,
-  NotFoundException,
   Param,
+  Put,
   Query,
   Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DataSource, In } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@app/core';
-import { EventEntity } from '@app/events';
-import { IssueEntity, IssueStatus } from '@app/issues';
+import { IssueActionError, IssueFilter, IssuesService, STATUS_BY_NAME } from '@app/issues';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
-import { AccessService } from '../common/access.service';
-import { parsePage, setPaginationHeaders } from '../common/pagination';
-import { IssueEventDetailDto } from '../events/dto/event.dto';
-import { eventIdHex, serializeEvent } from '../events/event.mapper';
-import { IssueDto } from './dto/issue.dto';
-import { serializeIssue } from './issue.mapper';
+import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
+import { IssueDto, IssueStatsDto } from './dto/issue.dto';
+import { UpdateIssueDto } from './dto/update-issue.dto';
+import { listParam, parseIssueSelection, SORT_VALUES, parseSort } from './issue-list-request';
+import { IssueViewsService } from './issue-views.service';
+import { TriageAccessService } from './triage-access.service';
+import { bodyPipe, queryError } from './validation';
 
 type AuthedRequest = Request & { user: AuthContext };
 
-const SORTS: Record<string, string> = {
-  '-last_seen': 'i.last_seen DESC, i.id DESC',
-  last_seen: 'i.last_seen ASC, i.id ASC',
-  '-first_seen': 'i.first_seen DESC, i.id DESC',
-  first_seen: 'i.first_seen ASC, i.id ASC',
-  '-count': 'i.count DESC, i.id DESC',
-  count: 'i.count ASC, i.id ASC',
-  '-priority': `(log(greatest(i.count, 1)) + extract(epoch from i.last_seen) / 300000) DESC, i.id DESC`,
-  priority: `(log(greatest(i.count, 1)) + extract(epoch from i.last_seen) / 300000) ASC, i.id ASC`,
-};
-const STATUS_BY_NAME: Record<string, IssueStatus> = {
-  unresolved: IssueStatus.Unresolved,
-  resolved: IssueStatus.Resolved,
-  ignored: IssueStatus.Ignored,
-};
-const LEVEL_BY_NAME: Record<string, number> = {
-  sample: 0,
-  debug: 1,
-  info: 2,
-  warning: 3,
-  error: 4,
-  fatal: 5,
-};
+const READ = ['event:read', 'event:write', 'event:admin'] as const;
+const WRITE = ['event:write', 'event:admin'] as const;
+const STATS_LIMIT = 200;
+const SELECTION_KEYS = [
+  'id',
+  'id[]',
+  'query',
+  'project',
+  'project[]',
+  'environment',
+  'environment[]',
+  'start',
+  'end',
+  'statsPeriod',
+];
 
-/** Splits a search string into tokens, keeping "quoted values" together. */
-function tokenize(query: string): string[] {
-  return [...query.matchAll(/(?:[^\s"]+|"[^"]*")+/g)].map((m) => m[0].replace(/"/g, ''));
+/** The query parameters the issue lists and bulk actions share, for the OpenAPI document. */
+function SelectionQueries(): MethodDecorator {
+  const decorators = [
+    ApiQuery({
+      name: 'query',
+      required: false,
+      description:
+        'Search: `is:unresolved|resolved|ignored`, `level:error`, `has:key`, `key:value` (any tag, also ' +
+        '`environment:` and `release:`), `!` negates, `"quoted values"`, free text over title and culprit ' +
+        '(`*` wildcard). An event id alone finds its issue (`X-Sentry-Direct-Hit: 1`).',
+    }),
+    ApiQuery({ name: 'id', required: false, type: [String], description: 'Issue ids (repeat the key)' }),
+    ApiQuery({
+      name: 'project',
+      required: false,
+      type: [String],
+      description: 'Project ids (repeat the key)',
+    }),
+    ApiQuery({
+      name: 'environment',
+      required: false,
+      type: [String],
+      description: 'Environments (repeat the key)',
+    }),
+    ApiQuery({
+      name: 'start',
+      required: false,
+      description: 'Last seen at or after: ISO date, `now`, `now-2h`',
+    }),
+    ApiQuery({
+      name: 'end',
+      required: false,
+      description: 'First seen at or before: ISO date, `now`, `now-7d`',
+    }),
+    ApiQuery({ name: 'statsPeriod', required: false, description: 'Instead of start: `24h`, `14d`, ...' }),
+  ];
+  return (target, key, descriptor) => {
+    for (const decorator of decorators) decorator(target, key, descriptor);
+  };
 }
 
+/** Issue lists, bulk actions and sparkline stats. */
 @ApiTags('issues')
 @ApiBearerAuth()
 @UseGuards(ApiAuthGuard)
 @Controller('api/0')
 export class IssuesController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: AccessService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly issues: IssuesService,
+    private readonly triage: TriageAccessService,
+    private readonly views: IssueViewsService,
   ) {}
 
-  @Get('projects/:organizationSlug/:projectSlug/issues')
-  @RequireScopes('event:read', 'event:write', 'event:admin')
-  @ApiOperation({ operationId: 'list_project_issues', summary: "A project's issues, newest activity first" })
-  @ApiQuery({ name: 'query', required: false, description: 'e.g. `is:unresolved level:error TypeError`' })
-  @ApiQuery({ name: 'sort', required: false, enum: Object.keys(SORTS) })
+  @Get('organizations/:organizationSlug/issues')
+  @RequireScopes(...READ)
+  @ApiOperation({ operationId: 'list_issues', summary: "Search an organization's issues" })
+  @SelectionQueries()
+  @ApiQuery({ name: 'sort', required: false, enum: SORT_VALUES })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiOkResponse({ type: [IssueDto] })
+  @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
+  async listOrganizationIssues(
+    @Param('organizationSlug') organizationSlug: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<IssueDto[]> {
+    const selection = parseIssueSelection(query);
+    const scope = await this.triage.organizationProjects(
+      req.user.user.id,
+      organizationSlug,
+      selection.projectIds,
+    );
+    return this.list(
+      scope.projects.map((p) => String(p.id)),
+      scope.organizationSlug,
+      query,
+      req,
+      res,
+    );
+  }
+
+  @Get('projects/:organizationSlug/:projectSlug/issues')
+  @RequireScopes(...READ)
+  @ApiOperation({ operationId: 'list_project_issues', summary: "Search a project's issues" })
+  @SelectionQueries()
+  @ApiQuery({ name: 'sort', required: false, enum: SORT_VALUES })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
   async listProjectIssues(
     @Param('organizationSlug') organizationSlug: string,
     @Param('projectSlug') projectSlug: string,
@@ -82,75 +148,166 @@ export class IssuesController {
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssueDto[]> {
-    const project = await this.access.project(req.user.user.id, organizationSlug, projectSlug);
-    const page = parsePage(query);
-    const where: string[] = ['i.project_id = $1'];
-    const params: unknown[] = [project.id];
-    for (const token of tokenize(typeof query.query === 'string' ? query.query : '')) {
-      const [key, ...rest] = token.split(':');
-      const value = rest.join(':');
-      if (key === 'is' && value in STATUS_BY_NAME) {
-        params.push(STATUS_BY_NAME[value]);
-        where.push(`i.status = $${params.length}`);
-      } else if (key === 'level' && value in LEVEL_BY_NAME) {
-        params.push(LEVEL_BY_NAME[value]);
-        where.push(`i.level = $${params.length}`);
-      } else if (token) {
-        params.push(`%${token.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        where.push(`i.search_text LIKE $${params.length}`);
-      }
-    }
-    const order = SORTS[typeof query.sort === 'string' ? query.sort : '-last_seen'] ?? SORTS['-last_seen'];
-    const totalRows: Array<{ n: string }> = await this.dataSource.query(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM issues i WHERE ${where.join(' AND ')} LIMIT 1001) x`,
-      params,
-    );
-    const ids: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT i.id FROM issues i WHERE ${where.join(' AND ')} ORDER BY ${order} OFFSET ${page.offset} LIMIT ${page.limit}`,
-      params,
-    );
-    const issues = ids.length
-      ? await this.dataSource.getRepository(IssueEntity).findBy({ id: In(ids.map((r) => r.id)) })
-      : [];
-    const byId = new Map(issues.map((i) => [String(i.id), i]));
-    setPaginationHeaders(req, res, page, Number(totalRows[0]?.n ?? 0));
-    return ids
-      .map((r) => byId.get(String(r.id)))
-      .filter((i): i is IssueEntity => !!i)
-      .map((issue) => serializeIssue(issue, project, this.config.domain, organizationSlug));
+    const project = await this.triage.project(req.user.user.id, organizationSlug, projectSlug);
+    return this.list([String(project.id)], organizationSlug, query, req, res);
   }
 
-  @Get('issues/:issueId/events/latest')
-  @RequireScopes('event:read', 'event:write', 'event:admin')
-  @ApiOperation({ operationId: 'get_latest_issue_event', summary: 'The most recent event of an issue' })
-  @ApiOkResponse({ type: IssueEventDetailDto })
-  async latestEvent(
-    @Param('issueId') issueId: string,
-    @Req() req: AuthedRequest,
-  ): Promise<IssueEventDetailDto> {
-    const issue = await this.access.issue(req.user.user.id, issueId);
-    const events = this.dataSource.getRepository(EventEntity);
-    const latest = await events.findOne({
-      where: { issueId: issue.id },
-      order: { received: 'DESC', eventId: 'DESC' },
-    });
-    if (!latest) throw new NotFoundException({ detail: 'Not Found' });
-    const previous = await events
-      .createQueryBuilder('e')
-      .select(['e.eventId'])
-      .where('e.issue_id = :issue AND (e.received, e.event_id) < (:received, :eventId)', {
-        issue: issue.id,
-        received: latest.received,
-        eventId: latest.eventId,
-      })
-      .orderBy('e.received', 'DESC')
-      .addOrderBy('e.event_id', 'DESC')
-      .getOne();
-    return {
-      ...(serializeEvent(latest) as unknown as IssueEventDetailDto),
-      nextEventID: null,
-      previousEventID: previous ? eventIdHex(previous.eventId) : null,
-      userReport: null,
-    };
+  private async list(
+    projectIds: string[],
+    organizationSlug: string,
+    query: Record<string, unknown>,
+    req: AuthedRequest,
+    res: Response,
+  ): Promise<IssueDto[]> {
+    const selection = parseIssueSelection(query);
+    const sort = parseSort(query.sort);
+    const page = parsePage(query);
+    const filter: IssueFilter = { ...selection.filter, projectIds };
+    let matchingEventId: string | null = null;
+    if (selection.parsed.eventId) {
+      filter.eventIssueId = await this.issues.findEventIssue(projectIds, selection.parsed.eventId);
+      if (filter.eventIssueId) {
+        matchingEventId = selection.parsed.eventId.replace(/-/g, '');
+        res.setHeader('X-Sentry-Direct-Hit', '1');
+      }
+    }
+    const { ids, total } = await this.issues.list(filter, sort, page, MAX_HITS);
+    setPaginationHeaders(req, res, page, total);
+    return this.views.byIds(ids, organizationSlug, matchingEventId);
   }
+
+  /** The issues a bulk action applies to: `id`s and/or the list's filters, within the organization. */
+  private async select(organizationSlug: string, query: Record<string, unknown>, req: AuthedRequest) {
+    // A bulk action with no selection at all would hit every issue of the organization: ask for one.
+    if (!SELECTION_KEYS.some((key) => key in query)) {
+      throw new BadRequestException({ detail: 'Select issues with id, query or another filter' });
+    }
+    const selection = parseIssueSelection(query);
+    const scope = await this.triage.organizationProjects(
+      req.user.user.id,
+      organizationSlug,
+      selection.projectIds,
+    );
+    const filter: IssueFilter = { ...selection.filter, projectIds: scope.projects.map((p) => String(p.id)) };
+    if (selection.parsed.eventId) {
+      filter.eventIssueId = await this.issues.findEventIssue(filter.projectIds, selection.parsed.eventId);
+    }
+    return this.issues.select(filter);
+  }
+
+  @Put('organizations/:organizationSlug/issues')
+  @RequireScopes(...WRITE)
+  @ApiOperation({
+    operationId: 'update_issues',
+    summary: 'Change the status of, or merge, the selected issues',
+    description:
+      'Select with `id` (repeated) or the same filters as the list. `{status, statusDetails}` sets the status ' +
+      '(`statusDetails.inNextRelease` records the current release); `{merge: 1}` merges them into the one with ' +
+      'the highest id. Answers with the request body.',
+  })
+  @SelectionQueries()
+  @ApiBody({ type: UpdateIssueDto })
+  @ApiOkResponse({ type: UpdateIssueDto })
+  async updateIssues(
+    @Param('organizationSlug') organizationSlug: string,
+    @Query() query: Record<string, unknown>,
+    @Body(bodyPipe) body: UpdateIssueDto,
+    @Req() req: AuthedRequest,
+  ): Promise<UpdateIssueDto> {
+    const ids = await this.select(organizationSlug, query, req);
+    if (body.status) {
+      await this.issues.setStatus(ids, {
+        status: STATUS_BY_NAME[body.status]!,
+        statusDetails: statusDetailsFor(body),
+      });
+    }
+    if (body.merge) {
+      try {
+        await this.issues.merge(ids);
+      } catch (error) {
+        if (error instanceof IssueActionError) throw new BadRequestException({ detail: error.message });
+        throw error;
+      }
+    }
+    return body;
+  }
+
+  @Delete('organizations/:organizationSlug/issues')
+  @RequireScopes(...WRITE)
+  @ApiOperation({
+    operationId: 'delete_issues',
+    summary: 'Delete the selected issues with their events',
+    description:
+      'Select with `id` (repeated) or the same filters as the list. Answers 200 `{"status": "resolved"}`, as GlitchTip.',
+  })
+  @SelectionQueries()
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { status: { type: 'string', example: 'resolved' } } },
+  })
+  async deleteIssues(
+    @Param('organizationSlug') organizationSlug: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: AuthedRequest,
+  ): Promise<{ status: string }> {
+    const ids = await this.select(organizationSlug, query, req);
+    await this.issues.delete(ids);
+    return { status: 'resolved' };
+  }
+
+  @Get('organizations/:organizationSlug/issues-stats')
+  @RequireScopes(...READ)
+  @ApiOperation({
+    operationId: 'issue_stats',
+    summary: 'Event counts over time for a set of issues (sparklines)',
+    description:
+      'From the hourly aggregates: 24 hourly buckets for `24h`, 14 daily ones for `14d`; at most 200 issues.',
+  })
+  @ApiParam({ name: 'organizationSlug' })
+  @ApiQuery({ name: 'groups', required: true, type: [String], description: 'Issue ids (repeat the key)' })
+  @ApiQuery({ name: 'statsPeriod', required: false, enum: ['24h', '14d'] })
+  @ApiOkResponse({ type: [IssueStatsDto] })
+  async issueStats(
+    @Param('organizationSlug') organizationSlug: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: AuthedRequest,
+  ): Promise<IssueStatsDto[]> {
+    const groups = listParam(query, 'groups');
+    if (groups.length === 0) throw queryError('groups', 'Field required');
+    for (const id of groups)
+      if (!/^\d{1,18}$/.test(id)) throw queryError('groups', 'Input should be a valid integer');
+    const period =
+      query.statsPeriod === undefined || query.statsPeriod === '' ? '24h' : String(query.statsPeriod);
+    if (period !== '24h' && period !== '14d')
+      throw queryError('statsPeriod', "Input should be '14d' or '24h'");
+    const scope = await this.triage.organizationProjects(req.user.user.id, organizationSlug);
+    const projectIds = new Set(scope.projects.map((p) => String(p.id)));
+    const issues = (await this.issues.findByIds(groups.slice(0, STATS_LIMIT))).filter((i) =>
+      projectIds.has(String(i.projectId)),
+    );
+    const stats = await this.issues.stats(
+      issues.map((i) => String(i.id)),
+      period,
+    );
+    return issues.map((issue) => ({
+      id: String(issue.id),
+      count: String(issue.count),
+      userCount: issue.userCount,
+      firstSeen: issue.firstSeen.toISOString(),
+      lastSeen: issue.lastSeen.toISOString(),
+      isUnhandled: issue.metadata?.unhandled === true,
+      stats: { [period]: stats.get(String(issue.id)) ?? [] },
+    }));
+  }
+}
+
+/** What gets stored as statusDetails: only meaningful with `resolved` (release guards) or `ignored`. */
+export function statusDetailsFor(body: UpdateIssueDto): Record<string, unknown> {
+  const details = body.statusDetails ?? {};
+  if (body.status === 'resolved') {
+    if (details.inNextRelease === true || details.inNextRelease === 'true') return { inNextRelease: true };
+    if (typeof details.inRelease === 'string' && details.inRelease) return { inRelease: details.inRelease };
+    return {};
+  }
+  if (body.status === 'ignored') return details;
+  return {};
 }

@@ -1,7 +1,8 @@
 import { UserEntity } from '@app/organizations';
+import type { UserDetailDto, UserDto, UserOptionsDto } from '../admin/dto/user.dto';
 
-/** UserSchema. */
-export function serializeUser(user: UserEntity) {
+/** UserSchema. `hasPasswordAuth` is false for accounts without a usable password. */
+export function serializeUser(user: UserEntity, hasPasswordAuth = true): UserDto {
   return {
     id: String(user.id),
     email: user.email,
@@ -11,8 +12,13 @@ export function serializeUser(user: UserEntity) {
     lastLogin: user.lastLogin?.toISOString() ?? null,
     isSuperuser: user.isSuperuser,
     isActive: user.isActive,
-    hasPasswordAuth: true,
+    hasPasswordAuth,
     identities: [],
-    options: user.options ?? {},
+    options: (user.options ?? {}) as UserOptionsDto,
   };
+}
+
+/** UserDetailSchema (`GET /api/0/users/me/`). */
+export function serializeUserDetail(user: UserEntity, hasPasswordAuth: boolean): UserDetailDto {
+  return { ...serializeUser(user, hasPasswordAuth), chatwootIdentifierHash: null };
 }

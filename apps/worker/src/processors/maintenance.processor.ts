@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Bull from 'bull';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, createBullQueue, QueueName } from '@app/core';
+import { APP_CONFIG, AppConfig, createJobQueue, JobQueue, QueueName } from '@app/core';
 import { deleteIssuesWithoutEvents, dropExpiredPartitions, ensurePartitions } from '@app/partitioning';
 
 export const MaintenanceJob = { Partitions: 'partitions' } as const;
@@ -11,13 +10,13 @@ export const MaintenanceJob = { Partitions: 'partitions' } as const;
 @Injectable()
 export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceProcessor.name);
-  readonly queue: Bull.Queue;
+  readonly queue: JobQueue;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
-    this.queue = createBullQueue(config, QueueName.Maintenance);
+    this.queue = createJobQueue(config, QueueName.Maintenance);
   }
 
   async onApplicationBootstrap(): Promise<void> {

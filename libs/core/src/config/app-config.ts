@@ -106,6 +106,68 @@ export class EnvSchema {
   @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Open signup (always open while there are no users). */
+  @IsOptional()
+  @Transform(({ value }) => parseBool(value, true))
+  ENABLE_USER_REGISTRATION: boolean = true;
+
+  /** Non-superusers may create organizations (the first organization is always allowed). */
+  @IsOptional()
+  @Transform(({ value }) => parseBool(value, false))
+  ENABLE_ORGANIZATION_CREATION: boolean = false;
+
+  /** GlitchTip's legacy name for ENABLE_ORGANIZATION_CREATION; wins when set. */
+  @IsOptional()
+  @Transform(({ value }) => parseBool(value, false))
+  ENABLE_OPEN_USER_REGISTRATION?: boolean;
+
+  /** Outgoing mail: consolemail://, dummymail://, filemail:///dir, smtp://user:pass@host:port, smtp+tls:// (STARTTLS), smtp+ssl:// (implicit TLS). */
+  @IsOptional()
+  @Matches(/^(consolemail|dummymail|filemail|smtp|smtps|smtp\+tls|smtp\+ssl):\/\//, {
+    message:
+      'EMAIL_URL must be consolemail://, dummymail://, filemail:///dir or smtp[+tls|+ssl]://[user:pass@]host[:port]',
+  })
+  EMAIL_URL: string = 'consolemail://';
+
+  @IsOptional()
+  @IsString()
+  DEFAULT_FROM_EMAIL: string = 'webmaster@localhost';
+
+  /** Invitations one user may send per EMAIL_THROTTLE_INTERVAL seconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'EMAIL_THROTTLE_COUNT must be an integer' })
+  @Min(1)
+  EMAIL_THROTTLE_COUNT: number = 50;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'EMAIL_THROTTLE_INTERVAL must be a number of seconds' })
+  @Min(1)
+  EMAIL_THROTTLE_INTERVAL: number = 300;
+
+  /** Lifetime of a browser session (the `sessionid` cookie), seconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'SESSION_COOKIE_AGE must be a number of seconds' })
+  @Min(60)
+  SESSION_COOKIE_AGE: number = 1_209_600;
+
+  /** Mark session and CSRF cookies Secure even when the request did not arrive over HTTPS. */
+  @IsOptional()
+  @Transform(({ value }) => parseBool(value, false))
+  SESSION_COOKIE_SECURE: boolean = false;
+
+  /** Comma-separated origins (scheme://host[:port]) besides GLITCHTIP_DOMAIN allowed to make session writes. */
+  @IsOptional()
+  @IsString()
+  CSRF_TRUSTED_ORIGINS?: string;
+
+  /** Shown by the web UI (login banner); reported by /api/settings/. */
+  @IsOptional()
+  @IsString()
+  GLITCHTIP_INSTANCE_NAME?: string;
 }
 
 function parseBool(value: unknown, fallback: boolean): boolean {
@@ -138,6 +200,13 @@ export interface AppConfig {
   dataDir: string;
   redisPrefix: string;
   logLevel: EnvSchema['LOG_LEVEL'];
+  /** Signup and organization creation switches (GlitchTip's names). */
+  registration: { enableUserRegistration: boolean; enableOrganizationCreation: boolean };
+  /** Outgoing mail and the invitation throttle. */
+  email: { url: string; from: string; throttleCount: number; throttleIntervalSeconds: number };
+  /** Browser sessions and CSRF. */
+  session: { cookieAgeSeconds: number; cookieSecure: boolean; csrfTrustedOrigins: string[] };
+  instanceName: string | null;
 }
 
 const DEV_SECRET = 'insecure-development-secret-key-change-me';
@@ -182,6 +251,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: parsed.GLITCHTIP_DATA_DIR,
     redisPrefix: parsed.REDIS_PREFIX,
     logLevel: parsed.LOG_LEVEL,
+    registration: {
+      enableUserRegistration: parsed.ENABLE_USER_REGISTRATION,
+      enableOrganizationCreation: parsed.ENABLE_OPEN_USER_REGISTRATION ?? parsed.ENABLE_ORGANIZATION_CREATION,
+    },
+    email: {
+      url: parsed.EMAIL_URL,
+      from: parsed.DEFAULT_FROM_EMAIL,
+      throttleCount: parsed.EMAIL_THROTTLE_COUNT,
+      throttleIntervalSeconds: parsed.EMAIL_THROTTLE_INTERVAL,
+    },
+    session: {
+      cookieAgeSeconds: parsed.SESSION_COOKIE_AGE,
+      cookieSecure: parsed.SESSION_COOKIE_SECURE,
+      csrfTrustedOrigins: (parsed.CSRF_TRUSTED_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    },
+    instanceName: parsed.GLITCHTIP_INSTANCE_NAME ?? null,
   };
 }
 

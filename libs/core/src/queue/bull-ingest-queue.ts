@@ -14,18 +14,108 @@ export function createBullQueue(config: AppConfig, name: string): Bull.Queue {
   });
 }
 
+/**
+ * What an ingest job holds: several accepted events (the producer groups the events that arrive while its
+ * previous `add` is on its way to Redis). Jobs holding one `IngestJobData` directly, as written before grouping
+ * existed, are still consumed.
+ */
+export interface IngestJobGroup {
+  events: IngestJobData[];
+}
+
+export function eventsOfJob(data: IngestJobGroup | IngestJobData): IngestJobData[] {
+  return Array.isArray((data as IngestJobGroup).events)
+    ? (data as IngestJobGroup).events
+    : [data as IngestJobData];
+}
+
+export interface BullIngestQueueOptions {
+  /** Most events in one job. */
+  maxEventsPerJob: number;
+  /** Most payload characters in one job (a single larger event still gets a job of its own). */
+  maxCharsPerJob: number;
+  /** `add` calls on their way to Redis at once; events arriving meanwhile wait and share the next job. */
+  maxAddsInFlight: number;
+}
+
+const DEFAULT_PRODUCER: BullIngestQueueOptions = {
+  maxEventsPerJob: 50,
+  maxCharsPerJob: 1024 * 1024,
+  maxAddsInFlight: 2,
+};
+
+interface PendingEvent {
+  job: IngestJobData;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The producer side, with group commit: an event is added at once when fewer than `maxAddsInFlight` adds are
+ * in flight; otherwise it waits for one of them to finish and goes into the next job together with every other
+ * event that arrived meanwhile. Idle, each event is a job of its own and waits for nothing; under load, one Redis
+ * command (and one job for the worker to fetch, lock and complete) carries tens of events. `enqueue` resolves
+ * only once the job holding the event is in Redis, so an accepted event is never only in memory.
+ *
+ * Jobs no longer have a per-event id, so Redis does not drop the resend of a still-queued event: the worker's
+ * de-duplication against stored events (and within a batch) does.
+ */
 export class BullIngestQueue extends IngestQueue {
   private cachedBacklog = 0;
   private backlogCheckedAt = 0;
   private backlogRefresh: Promise<void> | null = null;
+  private pending: PendingEvent[] = [];
+  private addsInFlight = 0;
+  /** Moving average of events per job this process added: the backlog in events is about jobs × this. */
+  private eventsPerJob = 1;
+  private readonly options: BullIngestQueueOptions;
 
-  constructor(readonly queue: Bull.Queue) {
+  constructor(
+    readonly queue: Bull.Queue,
+    options: Partial<BullIngestQueueOptions> = {},
+  ) {
     super();
+    this.options = { ...DEFAULT_PRODUCER, ...options };
   }
 
-  async enqueue(job: IngestJobData): Promise<void> {
-    // A deterministic job id makes an SDK's resend of a still-queued event a no-op in Redis.
-    await this.queue.add(job, { jobId: `${job.projectId}:${job.eventId}` });
+  enqueue(job: IngestJobData): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.addsInFlight < this.options.maxAddsInFlight && this.pending.length > 0) {
+      const group = this.takeGroup();
+      this.addsInFlight++;
+      this.queue
+        .add({ events: group.map((p) => p.job) } satisfies IngestJobGroup)
+        .then(
+          () => {
+            this.eventsPerJob = 0.9 * this.eventsPerJob + 0.1 * group.length;
+            group.forEach((p) => p.resolve());
+          },
+          (error: unknown) => group.forEach((p) => p.reject(error)),
+        )
+        .finally(() => {
+          this.addsInFlight--;
+          this.pump();
+        });
+    }
+  }
+
+  private takeGroup(): PendingEvent[] {
+    const { maxEventsPerJob, maxCharsPerJob } = this.options;
+    let count = 0;
+    let chars = 0;
+    while (count < this.pending.length && count < maxEventsPerJob) {
+      const size = this.pending[count]!.job.payload.length;
+      if (count > 0 && chars + size > maxCharsPerJob) break;
+      chars += size;
+      count++;
+    }
+    return this.pending.splice(0, count);
   }
 
   /** The waiting count, refreshed at most every 500 ms so that ingest does not pay a Redis call per request. */
@@ -36,7 +126,8 @@ export class BullIngestQueue extends IngestQueue {
       this.backlogRefresh = this.queue
         .getWaitingCount()
         .then((count) => {
-          this.cachedBacklog = count;
+          // Jobs hold several events each: estimate events, not jobs, against INGEST_MAX_BACKLOG.
+          this.cachedBacklog = Math.round(count * Math.max(1, this.eventsPerJob));
         })
         .catch(() => undefined)
         .finally(() => {
@@ -48,61 +139,113 @@ export class BullIngestQueue extends IngestQueue {
   }
 
   async close(): Promise<void> {
+    // Let events already handed to us reach Redis before the connection goes.
+    while (this.pending.length > 0 || this.addsInFlight > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     await this.queue.close();
   }
 }
 
+export interface BullIngestConsumerOptions {
+  /** Jobs held at once (fetched, waiting for the batch that holds their events to be stored). */
+  jobConcurrency: number;
+  /** Batches being stored at once: while one is written, the next one is assembled and prepared. */
+  maxBatchesInFlight: number;
+}
+
 /**
- * Consumes the Bull queue in batches: up to `batchSize` jobs are active at once; each job's promise is
- * settled when the batch it joined has been processed, so Bull retries exactly the jobs of a failed batch.
+ * Consumes the Bull queue in batches of about `batchSize` events (whole jobs, so a batch may exceed it by part of
+ * a job); a batch is handed over when it is full or `batchWaitMs` after its first job arrived. Each job's promise
+ * settles when the batch holding its events has been processed, so Bull retries exactly the jobs of a failed
+ * batch, and a job is never acknowledged before its events are stored.
  */
 export class BullIngestConsumer extends IngestConsumer {
-  private pending: Array<{ data: IngestJobData; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private pending: Array<{ events: IngestJobData[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private pendingEvents = 0;
   private timer: NodeJS.Timeout | null = null;
+  private due = false;
   private handler: IngestBatchHandler | null = null;
-  private inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly options: BullIngestConsumerOptions;
 
   constructor(
     private readonly queue: Bull.Queue,
     private readonly batchSize: number,
     private readonly batchWaitMs: number,
+    options: Partial<BullIngestConsumerOptions> = {},
   ) {
     super();
+    this.options = {
+      jobConcurrency: Math.max(16, Math.ceil(batchSize / 4)),
+      maxBatchesInFlight: 2,
+      ...options,
+    };
   }
 
   async start(handler: IngestBatchHandler): Promise<void> {
     this.handler = handler;
-    void this.queue.process(this.batchSize, (job: Bull.Job<IngestJobData>) => this.add(job.data));
+    void this.queue.process(this.options.jobConcurrency, (job: Bull.Job<IngestJobGroup | IngestJobData>) =>
+      this.add(eventsOfJob(job.data)),
+    );
     await this.queue.isReady();
   }
 
-  private add(data: IngestJobData): Promise<void> {
+  private add(events: IngestJobData[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, resolve, reject });
-      if (this.pending.length >= this.batchSize) this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.batchWaitMs);
+      this.pending.push({ events, resolve, reject });
+      this.pendingEvents += events.length;
+      if (this.pendingEvents >= this.batchSize) this.due = true;
+      else if (!this.timer && !this.due) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.due = true;
+          this.flush();
+        }, this.batchWaitMs);
+      }
+      this.flush();
     });
   }
 
-  private flush(): void {
+  /** Hands the pending jobs to the handler when a batch is due and a slot is free. */
+  private flush(force = false): void {
+    if (!(this.due || force) || this.pending.length === 0 || !this.handler) return;
+    if (!force && this.inFlight.size >= this.options.maxBatchesInFlight) return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const batch = this.pending;
-    this.pending = [];
-    if (!batch.length || !this.handler) return;
-    const run = this.handler(batch.map((b) => b.data)).then(
+    let count = 0;
+    let events = 0;
+    while (count < this.pending.length && (count === 0 || events < this.batchSize)) {
+      events += this.pending[count]!.events.length;
+      count++;
+    }
+    const batch = this.pending.splice(0, count);
+    this.pendingEvents -= events;
+    this.due = this.pendingEvents >= this.batchSize;
+    if (this.pending.length > 0 && !this.due) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.due = true;
+        this.flush();
+      }, this.batchWaitMs);
+    }
+    const jobs = batch.length === 1 ? batch[0]!.events : batch.flatMap((b) => b.events);
+    const run = this.handler(jobs).then(
       () => batch.forEach((b) => b.resolve()),
       (error: unknown) => batch.forEach((b) => b.reject(error)),
     );
     this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run));
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      this.flush();
+    });
   }
 
   async stop(): Promise<void> {
     const closing = this.queue.close();
-    this.flush();
+    while (this.pending.length > 0) this.flush(true);
     await Promise.allSettled([...this.inFlight]);
     await closing;
   }

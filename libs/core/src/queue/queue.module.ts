@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BullIngestConsumer, BullIngestQueue, createBullQueue } from './bull-ingest-queue';
+import { InProcessIngestQueue } from './in-process-ingest-queue';
 import { IngestConsumer, IngestQueue, QueueName } from './ingest-queue';
 
 @Injectable()
@@ -11,7 +12,10 @@ class QueueCloser implements OnApplicationShutdown {
   }
 }
 
-/** The producer side of the ingest queue (Bull on Redis). */
+/**
+ * The producer side of the ingest queue: Bull on Redis when REDIS_URL is set; otherwise (all-in-one mode) the
+ * in-process queue journaled under GLITCHTIP_DATA_DIR, whose consumer `IngestConsumerModule` hands to the worker.
+ */
 @Global()
 @Module({})
 export class IngestQueueModule {
@@ -22,8 +26,13 @@ export class IngestQueueModule {
         {
           provide: IngestQueue,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) =>
-            new BullIngestQueue(createBullQueue(config, QueueName.EventIngest)),
+          useFactory: (config: AppConfig): IngestQueue =>
+            config.redisUrl
+              ? new BullIngestQueue(createBullQueue(config, QueueName.EventIngest))
+              : InProcessIngestQueue.open(config.dataDir, {
+                  batchSize: config.workerBatchSize,
+                  batchWaitMs: config.workerBatchWaitMs,
+                }),
         },
         QueueCloser,
       ],
@@ -41,13 +50,20 @@ export class IngestConsumerModule {
       providers: [
         {
           provide: IngestConsumer,
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) =>
-            new BullIngestConsumer(
-              createBullQueue(config, QueueName.EventIngest),
-              config.workerBatchSize,
-              config.workerBatchWaitMs,
-            ),
+          inject: [APP_CONFIG, { token: IngestQueue, optional: true }],
+          useFactory: (config: AppConfig, queue?: IngestQueue): IngestConsumer => {
+            if (config.redisUrl) {
+              return new BullIngestConsumer(
+                createBullQueue(config, QueueName.EventIngest),
+                config.workerBatchSize,
+                config.workerBatchWaitMs,
+              );
+            }
+            if (queue instanceof InProcessIngestQueue) return queue.consumer;
+            throw new Error(
+              'Without REDIS_URL the worker must run in the api process (SERVER_ROLE=all_in_one)',
+            );
+          },
         },
       ],
       exports: [IngestConsumer],

@@ -1,15 +1,24 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { InProcessSharedStore, RedisSharedStore, SharedStore } from './shared-store';
 
+/**
+ * The shared ioredis client, or null when REDIS_URL is unset (all-in-one mode without Redis). Code that must run
+ * in every mode injects `SharedStore` instead.
+ */
 export const REDIS = Symbol('REDIS');
 
-/** Closes the shared Redis client on shutdown. */
+/** Closes the shared store and the Redis client on shutdown. */
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    private readonly store: SharedStore,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.store.close().catch(() => undefined);
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
 }
 
@@ -19,14 +28,17 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new Redis(config.redisUrl ?? 'redis://127.0.0.1:6379', {
-          maxRetriesPerRequest: 3,
-          lazyConnect: false,
-        }),
+      useFactory: (config: AppConfig): Redis | null =>
+        config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : null,
+    },
+    {
+      provide: SharedStore,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null): SharedStore =>
+        redis ? new RedisSharedStore(redis) : new InProcessSharedStore(),
     },
     RedisCloser,
   ],
-  exports: [REDIS],
+  exports: [REDIS, SharedStore],
 })
 export class RedisModule {}

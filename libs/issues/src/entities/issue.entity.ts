@@ -76,4 +76,8 @@ export class IssueEntity {
 
   @Column({ name: 'is_public', type: 'boolean', default: false })
   isPublic: boolean;
+
+  /** Set when resolved in the next release: the release current then, whose events do not reopen it. */
+  @Column({ name: 'resolved_release', type: 'varchar', length: 255, nullable: true })
+  resolvedRelease: string | null;
 }

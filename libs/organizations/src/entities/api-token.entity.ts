@@ -18,6 +18,10 @@ export class ApiTokenEntity {
   @Column({ type: 'integer', default: 0 })
   scopes: number;
 
+  /** The first characters of the token, to tell tokens apart in lists without storing them. */
+  @Column({ name: 'token_hint', type: 'varchar', length: 8, default: '' })
+  tokenHint: string;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   created: Date;
 }
