@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,11 +10,25 @@ export const REPO_ROOT = resolve(__dirname, '../..');
 const MAIN = join(REPO_ROOT, 'dist/apps/api/src/main.js');
 const MANAGE = join(REPO_ROOT, 'dist/apps/api/src/manage.js');
 
-/** These tests run the built app as a new user would; `npm test` builds it first, a lone `npx jest` may not have. */
-export function ensureBuilt(): void {
-  if (!existsSync(MAIN) || !existsSync(MANAGE)) {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
+  return newest;
+}
+
+/**
+ * These tests run the built app as a new user would. `npm test` builds it first; a lone `npx jest` after an edit
+ * would test a stale build, so build when a source file is newer than the build.
+ */
+export function ensureBuilt(): void {
+  const built = existsSync(MAIN) && existsSync(MANAGE) ? statSync(MAIN).mtimeMs : 0;
+  const sources = Math.max(newestSource(join(REPO_ROOT, 'apps')), newestSource(join(REPO_ROOT, 'libs')));
+  if (sources > built)
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
 export function freePort(): Promise<number> {

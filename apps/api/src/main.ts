@@ -3,7 +3,15 @@ import { DynamicModule, INestApplication, Logger, Module } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { AppConfig, ConfigError, EmbeddedPostgres, loadConfig, logLevels, PidLockedError } from '@app/core';
+import {
+  AppConfig,
+  ConfigError,
+  EmbeddedPostgres,
+  loadConfig,
+  logLevels,
+  PidLockedError,
+  withDataDirSecret,
+} from '@app/core';
 import { startWorker } from '../../worker/src/main';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { ApiModule } from './api.module';
@@ -12,7 +20,7 @@ import { migrateDatabase } from './migrate';
 
 function configOrExit(): AppConfig {
   try {
-    return loadConfig();
+    return withDataDirSecret(loadConfig());
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -103,17 +111,23 @@ async function bootstrap(): Promise<void> {
     }
     logger.log(`Embedded PostgreSQL open in ${resolve(config.dataDir)}`);
   }
-  const databaseUrl = config.databaseUrl ?? embedded!.url;
-  // The embedded database is this process's own: always bring it up to date.
-  if (config.migrateOnStart || embedded) {
-    const { applied } = await migrateDatabase(databaseUrl);
-    if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+  let app: INestApplication | null = null;
+  try {
+    const databaseUrl = config.databaseUrl ?? embedded!.url;
+    // The embedded database is this process's own: always bring it up to date.
+    if (config.migrateOnStart || embedded) {
+      const { applied } = await migrateDatabase(databaseUrl);
+      if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    }
+    app = await NestFactory.create(rootModule(config), { logger: logLevels(config), abortOnError: false });
+    await configureHttpApp(app);
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // Shut down what did start (the embedded database above all) before reporting the failure.
+    await app?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
   }
-  const app = await NestFactory.create(rootModule(config), {
-    logger: logLevels(config),
-  });
-  await configureHttpApp(app);
-  await app.listen(config.port, config.host);
   stopOnSignals(app, embedded, logger);
   printWelcome(config, (app.getHttpServer().address() as AddressInfo).port);
 }

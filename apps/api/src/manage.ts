@@ -9,6 +9,7 @@ import {
   EmbeddedDatabaseHandle,
   loadConfig,
   openEmbeddedDatabase,
+  withDataDirSecret,
 } from '@app/core';
 import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule } from '@app/organizations';
 import { buildDsn, keyHex, ProjectsModule, ProjectsService } from '@app/projects';
@@ -159,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = withDataDirSecret(loadConfig());
   } catch (error) {
     console.error((error as Error).message);
     return 78;

@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export * from './config/config.module';
+export * from './config/data-dir-secret';
 export * from './config/log-levels';
 export * from './data-dir/pid-lock';
 export * from './database/database.module';
