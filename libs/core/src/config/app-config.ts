@@ -235,7 +235,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: parsed.REDIS_URL,
     port: parsed.PORT,
     host: parsed.HOST,
-    domain: parsed.GLITCHTIP_DOMAIN.replace(/\/+$/, ''),
+    // Without GLITCHTIP_DOMAIN, DSNs point at this process's own port.
+    domain: (raw.GLITCHTIP_DOMAIN
+      ? parsed.GLITCHTIP_DOMAIN
+      : `http://localhost:${parsed.PORT || 8000}`
+    ).replace(/\/+$/, ''),
     secretKey: parsed.SECRET_KEY ?? DEV_SECRET,
     role,
     maxEventLifeDays: parsed.GLITCHTIP_MAX_EVENT_LIFE_DAYS,
