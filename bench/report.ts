@@ -10,6 +10,8 @@ const pct = (a: unknown, b: unknown): string =>
   typeof a === 'number' && typeof b === 'number' && b > 0 ? `${Math.round((a / b) * 100)}%` : '–';
 const mark = (ok: unknown): string => (ok === true ? '✅' : ok === false ? '❌' : '–');
 
+const key0 = (c: R): boolean => Object.keys(c).length > 0;
+
 export function renderMarkdown(r: R): string {
   const machine = (r.machine ?? {}) as R;
   const phases = (r.phases ?? {}) as Record<string, R>;
@@ -130,6 +132,25 @@ export function renderMarkdown(r: R): string {
       `| ${label} | ${fmt(c.bench, 2)} | ${fmt(api, 2)} | ${fmt(c.worker, 2)} | ${fmt(c.postgres, 2)} | ${fmt(c.redis, 2)} | ` +
         `${fmt(c.kernelIrq, 2)} | ${fmt(c.other, 2)} | ${fmt(c.machine, 2)} |`,
     );
+  }
+  const perEvent = Object.entries(names)
+    .map(([key, label]) => ({ label, c: phases[key]?.cpuMsPerEvent as R | undefined }))
+    .filter((p) => p.c && key0(p.c));
+  if (perEvent.length) {
+    lines.push('');
+    lines.push(
+      'CPU time per event, ms (robust to other load on the machine; 1 core-second = 1,000 ms, so 2 cores sustain ' +
+        'at most 2,000 / total events/s):',
+    );
+    lines.push('');
+    lines.push('| phase | api | worker | PostgreSQL | Redis | kernel (net) | server total | load generator |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const { label, c } of perEvent) {
+      lines.push(
+        `| ${label} | ${fmt(c!.api ?? c!.ceiling, 3)} | ${fmt(c!.worker, 3)} | ${fmt(c!.postgres, 3)} | ${fmt(c!.redis, 3)} | ` +
+          `${fmt(c!.kernelIrq, 3)} | ${fmt(c!.serverSide, 3)} | ${fmt(c!.bench, 3)} |`,
+      );
+    }
   }
   const noisy = Object.entries(names)
     .map(([key, label]) => ({ label, other: Number((phases[key]?.cpuCores as R | undefined)?.other ?? 0) }))

@@ -1,6 +1,7 @@
 import { Browser } from '../support/browser';
 import { http } from '../support/http';
 import { linkIn, SmtpSink } from '../support/smtp-sink';
+import { startApiReplica } from '../support/replica';
 import { startTestStack, TestStack } from '../support/test-app';
 
 const PASSWORD = 'correct horse battery staple';
@@ -210,6 +211,54 @@ describe('browser login the way GlitchTip’s web UI does it (allauth headless, 
     expect(res.headers.getSetCookie().some((c) => c.startsWith('csrftoken='))).toBe(true);
   });
 
+  it('shares sessions and login limits between api replicas', async () => {
+    const replica = await startApiReplica(stack);
+    try {
+      const browser = new Browser(stack.baseUrl);
+      await browser.signup('alan@example.com', PASSWORD);
+      // The same cookies, sent to the other replica.
+      const elsewhere = new Browser(replica.baseUrl);
+      for (const [name, value] of browser.cookies) elsewhere.cookies.set(name, value);
+      expect((await elsewhere.get('/api/0/users/me/')).body.email).toBe('alan@example.com');
+      expect((await elsewhere.post('/api/0/api-tokens/', { label: 'x', scopes: ['org:read'] })).status).toBe(
+        201,
+      );
+      await elsewhere.delete('/_allauth/browser/v1/auth/session');
+      expect((await browser.get('/api/0/users/me/')).status).toBe(401);
+
+      // Failed logins count across replicas.
+      const a = new Browser(stack.baseUrl);
+      const b = new Browser(replica.baseUrl);
+      for (let i = 0; i < 5; i++) await (i % 2 ? a : b).login('alan@example.com', `wrong ${i}`);
+      const limited = await a.login('alan@example.com', PASSWORD);
+      expect(limited.body.errors[0].code).toBe('too_many_login_attempts');
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('answers 429 with Retry-After when one address sends too many login requests', async () => {
+    const browser = new Browser(stack.baseUrl);
+    await browser.boot();
+    const from = { headers: { 'X-Forwarded-For': '203.0.113.7' } };
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++)
+      statuses.push(
+        (await browser.request('POST', '/_allauth/browser/v1/auth/login', { ...from, json: {} })).status,
+      );
+    expect(statuses.slice(0, 30).every((s) => s === 400)).toBe(true);
+    const limited = await browser.request('POST', '/_allauth/browser/v1/auth/login', { ...from, json: {} });
+    expect(limited.status).toBe(429);
+    expect(limited.body.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Another address is not affected.
+    const other = await browser.request('POST', '/_allauth/browser/v1/auth/login', {
+      headers: { 'X-Forwarded-For': '203.0.113.8' },
+      json: {},
+    });
+    expect(other.status).toBe(400);
+  });
+
   it('GET /api/settings/ is anonymous and reports the switches and the version', async () => {
     const res = await http<Record<string, unknown>>(stack.baseUrl, '/api/settings/');
     expect(res.status).toBe(200);
@@ -221,5 +270,52 @@ describe('browser login the way GlitchTip’s web UI does it (allauth headless, 
       serverTimeZone: 'UTC',
     });
     expect(res.body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('closed registration', () => {
+  let stack: TestStack;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await SmtpSink.start();
+    stack = await startTestStack({
+      worker: false,
+      env: { EMAIL_URL: smtp.url, ENABLE_USER_REGISTRATION: 'false', EMAIL_THROTTLE_COUNT: '2' },
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+    await smtp.close();
+  });
+
+  it('lets the first user register, then only invited existing users join, with invitations throttled', async () => {
+    expect((await http<any>(stack.baseUrl, '/api/settings/')).body.enableUserRegistration).toBe(true);
+    const first = new Browser(stack.baseUrl);
+    expect((await first.signup('first@example.com', PASSWORD)).status).toBe(200);
+    expect((await http<any>(stack.baseUrl, '/api/settings/')).body.enableUserRegistration).toBe(false);
+    const second = new Browser(stack.baseUrl);
+    const session = await second.boot();
+    expect(session.body.data.flows).toEqual([{ id: 'login' }]);
+    const refused = await second.signup('second@example.com', PASSWORD);
+    expect(refused.status).toBe(403);
+    expect(refused.body.status).toBe(403);
+
+    const org = (await first.post('/api/0/organizations/', { name: 'Closed' })).body.slug;
+    const stranger = await first.post(`/api/0/organizations/${org}/members/`, {
+      email: 'stranger@example.com',
+      orgRole: 'member',
+    });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body).toEqual({ detail: 'Only existing users may be invited' });
+    // Two invitations pass the throttle (EMAIL_THROTTLE_COUNT=2), the third waits.
+    const invite = () =>
+      first.post(`/api/0/organizations/${org}/members/`, { email: 'first@example.com', orgRole: 'member' });
+    expect((await invite()).status).toBe(409);
+    expect((await invite()).status).toBe(409);
+    const third = await invite();
+    expect(third.status).toBe(429);
+    expect(third.body).toEqual({ message: 'Please retry later' });
+    expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });

@@ -45,11 +45,11 @@ export class SmtpSink {
 
   static async start(options: { authMechanisms?: string } = {}): Promise<SmtpSink> {
     const mechanisms = options.authMechanisms ?? 'PLAIN LOGIN';
-    let sink: SmtpSink | undefined;
-    const server = createServer((socket) => sink!.converse(socket));
+    const holder: { sink?: SmtpSink } = {};
+    const server = createServer((socket) => holder.sink!.converse(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    sink = new SmtpSink(server, (server.address() as AddressInfo).port, mechanisms);
-    return sink;
+    holder.sink = new SmtpSink(server, (server.address() as AddressInfo).port, mechanisms);
+    return holder.sink;
   }
 
   get url(): string {

@@ -315,7 +315,8 @@ export class AccountsService {
     userId: string,
     manager?: EntityManager,
   ): Promise<OrganizationEntity> {
-    const m = this.manager(manager);
+    if (!manager) return this.dataSource.transaction((m) => this.createOrganization(name, userId, m));
+    const m = manager;
     const slug = await this.uniqueSlug('organizations', name, null, m);
     const organization = await m.getRepository(OrganizationEntity).save({ name, slug });
     await m.getRepository(OrganizationUserEntity).save({

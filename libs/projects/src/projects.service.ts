@@ -55,7 +55,8 @@ export class ProjectsService {
     },
     manager?: EntityManager,
   ): Promise<{ project: ProjectEntity; key: ProjectKeyEntity }> {
-    const m = this.manager(manager);
+    if (!manager) return this.dataSource.transaction((m) => this.createProject(input, m));
+    const m = manager;
     const project = await m.getRepository(ProjectEntity).save({
       organizationId: input.organizationId,
       name: input.name,

@@ -37,8 +37,8 @@ import { EnvironmentDto } from './dto/environment.dto';
 import { OrganizationDetailDto } from './dto/organization-detail.dto';
 import { OrganizationDto, OrganizationInDto } from './dto/organization.dto';
 import { serializeOrganization, serializeProjectTeam, serializeTeam } from './mappers';
-import { Paged, paginated, parseVisibility } from './paginate';
-import { GlitchTipValidationPipe } from './validation.pipe';
+import { Paged, paginated, parseVisibility, retryOnSlugRace } from './paginate';
+import { GlitchTipValidationPipe, unprocessable } from './validation.pipe';
 
 export type AuthedRequest = Request & { user: AuthContext };
 
@@ -122,7 +122,9 @@ export class OrganizationsController {
       (await this.organizations.anyOrganizationExists())
     )
       throw new ForbiddenException({ detail: 'Organization creation is not open' });
-    const organization = await this.accounts.createOrganization(body.name.trim() || body.name, user.id);
+    const name = body.name.trim();
+    if (!name) throw unprocessable('name', 'String should have at least 1 character', 'string_too_short');
+    const organization = await retryOnSlugRace(() => this.accounts.createOrganization(name, user.id));
     return this.details.build(await this.access.organization(user.id, organization.slug), user.id);
   }
 

@@ -1,6 +1,7 @@
 import { applyDecorators, UnprocessableEntityException } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { isUniqueViolation } from '@app/organizations';
 import { PageRequest, parsePage, setPaginationHeaders } from '../common/pagination';
 
 /**
@@ -45,4 +46,15 @@ export function Paged() {
       description: 'Page size (default 50, at most 200)',
     }),
   );
+}
+
+/** Runs a create that picks a free slug first, again when a concurrent request took that slug in between. */
+export async function retryOnSlugRace<T>(create: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= attempts) throw error;
+    }
+  }
 }

@@ -28,7 +28,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/core';
-import { OrganizationRole, OrganizationsService, slugify } from '@app/organizations';
+import { OrganizationRole, OrganizationsService } from '@app/organizations';
 import { ProjectEntity, ProjectKeyCache, ProjectsService } from '@app/projects';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { AccessService } from '../common/access.service';

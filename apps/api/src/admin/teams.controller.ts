@@ -40,7 +40,7 @@ import { CreateProjectDto, ProjectDto } from './dto/project.dto';
 import { TeamInDto, TeamProjectDto } from './dto/team.dto';
 import { serializeMember, serializeProject, serializeTeamProjects } from './mappers';
 import type { AuthedRequest } from './organizations.controller';
-import { Paged, paginated } from './paginate';
+import { Paged, paginated, retryOnSlugRace } from './paginate';
 import { GlitchTipValidationPipe } from './validation.pipe';
 
 @ApiTags('teams')
@@ -245,15 +245,16 @@ export class TeamsController {
     const { access, team } = await this.access.team(userId, organizationSlug, teamSlug);
     this.access.requireRole(access, OrganizationRole.Admin);
     const organizationId = access.organization.id;
-    const slug = await this.projects.uniqueSlug(organizationId, slugify(body.slug || body.name));
-    const { project } = await this.projects.createProject({
-      organizationId,
-      name: body.name,
-      slug,
-      platform: body.platform ?? null,
-      teamId: team.id,
-      eventThrottleRate: body.eventThrottleRate ?? 0,
-    });
+    const { project } = await retryOnSlugRace(async () =>
+      this.projects.createProject({
+        organizationId,
+        name: body.name,
+        slug: await this.projects.uniqueSlug(organizationId, slugify(body.slug || body.name)),
+        platform: body.platform ?? null,
+        teamId: team.id,
+        eventThrottleRate: body.eventThrottleRate ?? 0,
+      }),
+    );
     await this.keyCache.invalidate();
     return serializeProject(await this.projects.summary(project, userId));
   }

@@ -12,6 +12,14 @@ import { AccessService } from './access.service';
 @Module({
   imports: [PassportModule, OrganizationsModule, ProjectsModule, IssuesModule, EventsModule],
   providers: [AccessService, BearerStrategy, ApiAuthGuard],
-  exports: [AccessService, ApiAuthGuard, PassportModule, OrganizationsModule, ProjectsModule, IssuesModule, EventsModule],
+  exports: [
+    AccessService,
+    ApiAuthGuard,
+    PassportModule,
+    OrganizationsModule,
+    ProjectsModule,
+    IssuesModule,
+    EventsModule,
+  ],
 })
 export class CommonModule {}

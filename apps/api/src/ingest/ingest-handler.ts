@@ -142,7 +142,9 @@ export class IngestHandler {
   private async acceptStore(body: Buffer, info: IngestKeyInfo, context: JobContext): Promise<string> {
     const json = decodeStoreBody(body, this.config.limits.maxEventSize);
     this.checkEventSize(json.length, 'event');
-    const event = parseJsonObject(json, 'event');
+    // Decoded once: the same text is validated here and queued for the worker.
+    const text = json.toString('utf8');
+    const event = parseJsonObject(text, 'event');
     const eventId = eventIdOf(event.event_id) ?? newEventId();
     if (event.type === 'transaction') {
       this.counter.add(info.projectId, 'transaction');
@@ -153,7 +155,7 @@ export class IngestHandler {
       projectId: info.projectId,
       eventId,
       kind: 'event',
-      payload: json.toString('utf8'),
+      payload: text,
     });
     return eventId;
   }
@@ -205,7 +207,8 @@ export class IngestHandler {
         continue;
       }
       this.checkEventSize(item.payload.length, 'event');
-      const event = parseJsonObject(item.payload, 'event item');
+      const text = item.payload.toString('utf8');
+      const event = parseJsonObject(text, 'event item');
       const eventId = headerEventId ?? eventIdOf(event.event_id) ?? newEventId();
       responseId = eventId;
       await this.enqueue({
@@ -213,7 +216,7 @@ export class IngestHandler {
         projectId: info.projectId,
         eventId,
         kind: 'event',
-        payload: item.payload.toString('utf8'),
+        payload: text,
       });
     }
     return responseId;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ValidateBy } from 'class-validator';
+import { IsDefined, ValidateBy } from 'class-validator';
 import { ALL_SCOPES_BITS, isScope, SCOPES } from '@app/organizations';
 import { StringField } from './fields';
 
@@ -20,6 +20,7 @@ export class ApiTokenInDto {
     ],
     example: ['org:read', 'project:write'],
   })
+  @IsDefined({ message: 'Field required', context: { type: 'missing' } })
   @ValidateBy(
     { name: 'isScopes', validator: { validate: isScopes, defaultMessage: () => 'Invalid scope' } },
     { context: { type: 'value_error' } },

@@ -18,7 +18,6 @@ export function mailAddress(value: string): string {
 }
 
 function encodeHeader(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?utf-8?B?${Buffer.from(value).toString('base64')}?=`;
 }
 
