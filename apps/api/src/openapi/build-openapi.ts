@@ -1,21 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-function packageVersion(): string {
-  for (const candidate of [
-    join(__dirname, '../../../../package.json'),
-    join(__dirname, '../../../../../package.json'),
-  ]) {
-    try {
-      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
-    } catch {
-      /* try the next layout (source vs dist) */
-    }
-  }
-  return '0.0.0';
-}
+import { instanceVersion } from '../root/instance-version';
 
 /** GlitchTip paths end with a slash; the document lists them the way clients call them. */
 function withTrailingSlashes(document: OpenAPIObject): OpenAPIObject {
@@ -123,7 +108,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'GlitchTip-compatible REST API. Ingest endpoints (`/api/{projectId}/store/`, `/envelope/`, `/security/`) speak the Sentry protocol.',
     )
-    .setVersion(packageVersion())
+    .setVersion(instanceVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (64 hex characters)' })
     .build();
   const document = SwaggerModule.createDocument(app, config, {
