@@ -30,6 +30,8 @@ export interface LoadResult {
   connectionsUsed?: number;
   /** Open loop: how long after its due time the generator got to each request (its own scheduling delay). */
   generatorLagMs?: LoadResult['latencyMs'];
+  /** Open loop: latency counted from the moment each request was due, the generator's own lag included. */
+  latencyFromDueMs?: LoadResult['latencyMs'];
 }
 
 type Done = (status: number, endedAt: number) => void;
@@ -215,8 +217,9 @@ export async function runOpenLoop(
     idle.push(c);
     total++;
   }
-  const backlog: number[] = []; // due times of requests waiting for a connection
+  const backlog: Array<[number, number]> = []; // [due, ready] of requests waiting for a connection
   const sendLag: number[] = [];
+  const fromDue: number[] = [];
   const interval = 1000 / opts.ratePerSec;
   const start = performance.now();
   const end = start + opts.durationMs;
@@ -224,19 +227,25 @@ export async function runOpenLoop(
   let sent = 0;
   let inFlight = 0;
 
-  const dispatch = (c: Connection, dueAt: number): void => {
+  /**
+   * `dueAt`: when the request was due; `readyAt`: when the generator got to it (later only if the generator
+   * itself lagged). Latency counts from `readyAt`, so time spent waiting for a free connection (a slow server)
+   * counts and the load generator's own scheduling delay does not; `fromDue` counts both.
+   */
+  const dispatch = (c: Connection, dueAt: number, readyAt: number): void => {
     sent++;
     inFlight++;
     c.send(source.next(), (status, endedAt) => {
       inFlight--;
       statuses[status] = (statuses[status] ?? 0) + 1;
-      latencies.push(endedAt - dueAt);
+      latencies.push(endedAt - readyAt);
+      fromDue.push(endedAt - dueAt);
       if (!c.closed) release(c);
     });
   };
   const release = (c: Connection): void => {
-    const due = backlog.shift();
-    if (due !== undefined) dispatch(c, due);
+    const waiting = backlog.shift();
+    if (waiting !== undefined) dispatch(c, waiting[0], waiting[1]);
     else idle.push(c);
   };
   const connect = (): void => {
@@ -258,9 +267,9 @@ export async function runOpenLoop(
         // How late the generator itself is: a starved load generator inflates latency, so it is reported.
         sendLag.push(now - dueAt);
         const c = idle.pop();
-        if (c) dispatch(c, dueAt);
+        if (c) dispatch(c, dueAt, now);
         else {
-          backlog.push(dueAt);
+          backlog.push([dueAt, now]);
           if (total < maxConnections) connect();
         }
       }
@@ -289,5 +298,6 @@ export async function runOpenLoop(
     connectionsUsed,
     latencyMs: summarize(latencies),
     generatorLagMs: summarize(sendLag),
+    latencyFromDueMs: summarize(fromDue),
   };
 }

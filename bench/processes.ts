@@ -23,6 +23,9 @@ export class Child {
   private exited: { code: number | null; signal: string | null } | null = null;
   private readonly exitPromise: Promise<void>;
   peakRssKb = 0;
+  /** Peak anonymous resident memory (heap, buffers, malloc) as opposed to mapped files (the node binary). */
+  peakAnonKb = 0;
+  private samples = 0;
   private sampler: NodeJS.Timeout | null = null;
   private readonly lineWaiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
 
@@ -109,6 +112,15 @@ export class Child {
     if (!this.alive) return;
     const m = this.memory();
     if (m) this.peakRssKb = Math.max(this.peakRssKb, m.hwmKb, m.rssKb);
+    if (this.samples++ % 10 === 0) {
+      try {
+        const rollup = readFileSync(`/proc/${this.pid}/smaps_rollup`, 'utf8');
+        const anon = Number(/^Anonymous:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+        this.peakAnonKb = Math.max(this.peakAnonKb, anon);
+      } catch {
+        // gone, or no smaps_rollup
+      }
+    }
   }
 
   cpuSeconds(): number {

@@ -40,6 +40,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --keep                  keep the database and Redis keys afterwards (prints how to reach them)
   --quiet-wait SEC        before each measured phase, wait up to SEC seconds for the machine to be idle
                           (default 3 quick, 60 full); the CPU other processes used is reported either way
+  --node-options OPTS     NODE_OPTIONS for the api and worker (e.g. "--max-semi-space-size=4"), recorded
+                          in the result
+  --data-compression lz4  what-if: store events.data with lz4 instead of the schema's default (pglz);
+                          marked in the result as a deviation from the shipped schema
   --profile PHASE         CPU-profile the api and worker during one phase (accept, drain, latency,
                           sustained); .cpuprofile files go next to the JSON result, in profiles/
 
@@ -61,6 +65,8 @@ interface Options {
   keep: boolean;
   profile: string | null;
   quietWaitSec: number | null;
+  nodeOptions: string | null;
+  dataCompression: 'lz4' | 'pglz' | null;
 }
 
 const REPO = resolve(__dirname, '../..');
@@ -97,17 +103,28 @@ function parseOptions(argv: string[]): Options {
     'keep',
     'profile',
     'quiet-wait',
+    'node-options',
+    'data-compression',
   ]);
-  for (const arg of argv) {
-    if (arg.startsWith('--') && !known.has(arg.slice(2).split('=')[0]!)) {
+  const flags = new Set(['quick', 'keep', 'help', 'h']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.slice(2).split('=')[0]!;
+    if (!arg.startsWith('--') || !known.has(name)) {
       console.error(`Unknown option ${arg}\n\n${USAGE}`);
       process.exit(2);
     }
+    if (!flags.has(name) && !arg.includes('=')) i++; // its value
   }
   const quick = has('quick');
   const mode = (get('mode') ?? 'services') as Options['mode'];
   if (mode !== 'services' && mode !== 'all-in-one') {
     console.error(`--mode must be services or all-in-one\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const compression = get('data-compression');
+  if (compression !== undefined && compression !== 'lz4' && compression !== 'pglz') {
+    console.error(`--data-compression must be lz4 or pglz\n\n${USAGE}`);
     process.exit(2);
   }
   const out = resolve(get('out') ?? join(REPO, 'bench/results', `${mode}-${quick ? 'quick' : 'full'}.json`));
@@ -134,6 +151,8 @@ function parseOptions(argv: string[]): Options {
     datasetIssues: num('dataset-issues', 50_000),
     keep: has('keep'),
     profile: get('profile') ?? null,
+    nodeOptions: get('node-options') ?? null,
+    dataCompression: (get('data-compression') as Options['dataCompression']) ?? null,
     quietWaitSec: get('quiet-wait') === undefined ? null : Math.max(0, Number(get('quiet-wait')) || 0),
   };
 }
@@ -228,6 +247,8 @@ async function main(): Promise<void> {
     version: 1,
     mode: opts.mode,
     quick: opts.quick,
+    nodeOptions: opts.nodeOptions,
+    dataCompression: opts.dataCompression,
     startedAt: new Date().toISOString(),
   };
   const phases: Record<string, PhaseRecord> = {};
@@ -400,7 +421,8 @@ async function main(): Promise<void> {
     phases.latency!.backlogAfter = afterLatency;
     log(
       `  p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms, max ${latency.latencyMs.max} ms, ` +
-        `statuses ${JSON.stringify(latency.statuses)}; load generator's own lag p99 ${latency.generatorLagMs?.p99} ms`,
+        `statuses ${JSON.stringify(latency.statuses)}; load generator's own lag p99 ${latency.generatorLagMs?.p99} ms ` +
+        `(p99 counted from when requests were due: ${latency.latencyFromDueMs?.p99} ms)`,
     );
 
     // --- End to end: both running at a fixed offered rate --------------------------------------------
@@ -465,6 +487,8 @@ async function main(): Promise<void> {
       processedPerSec: drain.perSec,
       acceptP50Ms: latency.latencyMs.p50,
       acceptP99Ms: latency.latencyMs.p99,
+      acceptP99FromDueMs: latency.latencyFromDueMs?.p99 ?? null,
+      loadGeneratorLagP99Ms: latency.generatorLagMs?.p99 ?? null,
       acceptOfferedPerSec: opts.rate,
       httpCeilingPerSec: ceilingLoad.okPerSec,
       httpCeilingP50Ms: ceilingLatency.latencyMs.p50,
@@ -472,6 +496,8 @@ async function main(): Promise<void> {
       storageCeilingPerSec: storageCeil?.rowsPerSec ?? null,
       apiPeakRssMb,
       workerPeakRssMb,
+      apiPeakAnonMb: mb(stack.api.peakAnonKb),
+      workerPeakAnonMb: stack.worker ? mb(stack.worker.peakAnonKb) : 0,
       bytesPerEvent: storage?.bytesPerEvent ?? null,
       ...(phases.sustained
         ? {
@@ -597,6 +623,19 @@ async function startStack(
     };
     log(`database ${env.dbName}: migrate + bootstrap`);
     const seed = parseSeed(await runNode(MANAGE, bootstrapArgs, serviceEnv));
+    if (opts.dataCompression) {
+      // What-if experiment, not the shipped schema: recorded in the result.
+      await withClient(databaseUrl, async (c) => {
+        const parts = await c.query(
+          `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'events'`,
+        );
+        for (const table of ['events', ...parts.rows.map((r: { relname: string }) => r.relname)]) {
+          await c.query(`ALTER TABLE ${table} ALTER COLUMN data SET COMPRESSION ${opts.dataCompression}`);
+        }
+      });
+      log(`what-if: events.data compression set to ${opts.dataCompression}`);
+    }
     log('starting api and worker');
     const api = new Child({
       name: 'api',
@@ -614,16 +653,23 @@ async function startStack(
     const bull = new Bull('event-ingest', env.redisUrl, { prefix: `${env.redisPrefix}:bull` });
     await bull.isReady();
     await bull.pause();
+    // The worker's liveness endpoint tells when it is up, whatever it logs.
+    const workerHealthPort = await freePort();
     const worker = new Child({
       name: 'worker',
       script: WORKER_MAIN,
-      env: { ...serviceEnv, SERVER_ROLE: 'worker', ...profilerEnv(opts, env.work, 'worker') },
+      env: {
+        ...serviceEnv,
+        SERVER_ROLE: 'worker',
+        WORKER_HEALTH_PORT: String(workerHealthPort),
+        ...profilerEnv(opts, env.work, 'worker'),
+      },
       logFile: join(env.work, 'worker.log'),
     });
     env.children.worker = worker;
     await Promise.all([
       waitForHttp(api, baseUrl, 60_000),
-      worker.waitForLine(/worker started/i, 60_000),
+      waitForHttp(worker, `http://127.0.0.1:${workerHealthPort}`, 60_000),
     ]);
     return { mode: 'services', port: env.port, baseUrl, api, worker, databaseUrl, bull, seed, dataDir: null };
   }
@@ -668,13 +714,18 @@ async function startStack(
 
 class AllInOneUnavailable extends Error {}
 
+/** NODE_OPTIONS for a child: `--node-options` (e.g. V8 heap flags to try), plus the profiler when asked. */
 function profilerEnv(opts: Options, work: string, name: string): Record<string, string | undefined> {
-  if (!opts.profile) return {};
   void work;
+  const nodeOptions = [opts.nodeOptions, opts.profile ? `--require ${PROFILER}` : null].filter(Boolean).join(' ');
   return {
-    NODE_OPTIONS: `--require ${PROFILER}`,
-    BENCH_PROFILE_DIR: join(dirname(opts.out), 'profiles'),
-    BENCH_PROFILE_NAME: `${name}-${opts.profile}`,
+    NODE_OPTIONS: nodeOptions || undefined,
+    ...(opts.profile
+      ? {
+          BENCH_PROFILE_DIR: join(dirname(opts.out), 'profiles'),
+          BENCH_PROFILE_NAME: `${name}-${opts.profile}`,
+        }
+      : {}),
   };
 }
 

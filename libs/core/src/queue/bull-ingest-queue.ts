@@ -36,6 +36,11 @@ export interface BullIngestQueueOptions {
   maxCharsPerJob: number;
   /** `add` calls on their way to Redis at once; events arriving meanwhile wait and share the next job. */
   maxAddsInFlight: number;
+  /**
+   * Least time between two adds unless a full job is waiting: at moderate rates, events arriving within it share
+   * a job instead of each paying for one (an event waits this long at most; 0 turns it off).
+   */
+  lingerMs: number;
 }
 
 /**
@@ -49,6 +54,7 @@ const DEFAULT_PRODUCER: BullIngestQueueOptions = {
   maxEventsPerJob: 50,
   maxCharsPerJob: 48 * 1024,
   maxAddsInFlight: 4,
+  lingerMs: 2,
 };
 
 interface PendingEvent {
@@ -59,10 +65,11 @@ interface PendingEvent {
 
 /**
  * The producer side, with group commit: an event is added at once when fewer than `maxAddsInFlight` adds are
- * in flight; otherwise it waits for one of them to finish and goes into the next job together with every other
- * event that arrived meanwhile. Idle, each event is a job of its own and waits for nothing; under load, one Redis
- * command (and one job for the worker to fetch, lock and complete) carries tens of events. `enqueue` resolves
- * only once the job holding the event is in Redis, so an accepted event is never only in memory.
+ * in flight and the previous add started at least `lingerMs` ago; otherwise it waits and goes into the next job
+ * together with every other event that arrived meanwhile (a full job goes at once). Idle, each event is a job of
+ * its own and waits for nothing; under load, one Redis command (and one job for the worker to fetch, lock and
+ * complete) carries several events. `enqueue` resolves only once the job holding the event is in Redis, so an
+ * accepted event is never only in memory.
  *
  * Jobs no longer have a per-event id, so Redis does not drop the resend of a still-queued event: the worker's
  * de-duplication against stored events (and within a batch) does.
@@ -92,8 +99,20 @@ export class BullIngestQueue extends IngestQueue {
     });
   }
 
+  private lastAddAt = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
+
   private pump(): void {
     while (this.addsInFlight < this.options.maxAddsInFlight && this.pending.length > 0) {
+      const wait = this.lastAddAt + this.options.lingerMs - performance.now();
+      if (wait > 0 && !this.fullJobWaiting()) {
+        this.lingerTimer ??= setTimeout(() => {
+          this.lingerTimer = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.lastAddAt = performance.now();
       const group = this.takeGroup();
       this.addsInFlight++;
       this.queue
@@ -110,6 +129,13 @@ export class BullIngestQueue extends IngestQueue {
           this.pump();
         });
     }
+  }
+
+  private fullJobWaiting(): boolean {
+    if (this.pending.length >= this.options.maxEventsPerJob) return true;
+    let chars = 0;
+    for (const p of this.pending) if ((chars += p.job.payload.length) >= this.options.maxCharsPerJob) return true;
+    return false;
   }
 
   private takeGroup(): PendingEvent[] {
@@ -147,6 +173,12 @@ export class BullIngestQueue extends IngestQueue {
 
   async close(): Promise<void> {
     // Let events already handed to us reach Redis before the connection goes.
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+      this.lastAddAt = 0;
+      this.pump();
+    }
     while (this.pending.length > 0 || this.addsInFlight > 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -163,15 +195,18 @@ export interface BullIngestConsumerOptions {
 
 /**
  * Consumes the Bull queue in batches of about `batchSize` events (whole jobs, so a batch may exceed it by part of
- * a job); a batch is handed over when it is full or `batchWaitMs` after its first job arrived. Each job's promise
- * settles when the batch holding its events has been processed, so Bull retries exactly the jobs of a failed
- * batch, and a job is never acknowledged before its events are stored.
+ * a job). A batch is handed over when it is full, when no further job can arrive because every one of the
+ * `jobConcurrency` slots holds a job waiting for its batch, or `batchWaitMs` after its first job arrived. Each
+ * job's promise settles when the batch holding its events has been processed, so Bull retries exactly the jobs of
+ * a failed batch, and a job is never acknowledged before its events are stored.
  */
 export class BullIngestConsumer extends IngestConsumer {
   private pending: Array<{ events: IngestJobData[]; resolve: () => void; reject: (e: unknown) => void }> = [];
   private pendingEvents = 0;
+  /** Jobs handed to us by Bull and not settled yet (pending or in a batch being processed). */
+  private heldJobs = 0;
   private timer: NodeJS.Timeout | null = null;
-  private due = false;
+  private waitedLongEnough = false;
   private handler: IngestBatchHandler | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: BullIngestConsumerOptions;
@@ -183,11 +218,7 @@ export class BullIngestConsumer extends IngestConsumer {
     options: Partial<BullIngestConsumerOptions> = {},
   ) {
     super();
-    this.options = {
-      jobConcurrency: Math.max(16, Math.ceil(batchSize / 4)),
-      maxBatchesInFlight: 2,
-      ...options,
-    };
+    this.options = { jobConcurrency: batchSize, maxBatchesInFlight: 2, ...options };
   }
 
   async start(handler: IngestBatchHandler): Promise<void> {
@@ -200,28 +231,39 @@ export class BullIngestConsumer extends IngestConsumer {
 
   private add(events: IngestJobData[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      this.heldJobs++;
       this.pending.push({ events, resolve, reject });
       this.pendingEvents += events.length;
-      if (this.pendingEvents >= this.batchSize) this.due = true;
-      else if (!this.timer && !this.due) {
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.due = true;
-          this.flush();
-        }, this.batchWaitMs);
-      }
+      if (!this.timer && !this.waitedLongEnough) this.startTimer();
       this.flush();
     });
   }
 
-  /** Hands the pending jobs to the handler when a batch is due and a slot is free. */
+  private startTimer(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.waitedLongEnough = true;
+      this.flush();
+    }, this.batchWaitMs);
+  }
+
+  private get due(): boolean {
+    return (
+      this.pendingEvents >= this.batchSize ||
+      this.heldJobs >= this.options.jobConcurrency ||
+      this.waitedLongEnough
+    );
+  }
+
+  /** Hands pending jobs to the handler when a batch is due and fewer than `maxBatchesInFlight` are running. */
   private flush(force = false): void {
-    if (!(this.due || force) || this.pending.length === 0 || !this.handler) return;
-    if (!force && this.inFlight.size >= this.options.maxBatchesInFlight) return;
+    if (this.pending.length === 0 || !this.handler) return;
+    if (!force && (!this.due || this.inFlight.size >= this.options.maxBatchesInFlight)) return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.waitedLongEnough = false;
     let count = 0;
     let events = 0;
     while (count < this.pending.length && (count === 0 || events < this.batchSize)) {
@@ -230,14 +272,7 @@ export class BullIngestConsumer extends IngestConsumer {
     }
     const batch = this.pending.splice(0, count);
     this.pendingEvents -= events;
-    this.due = this.pendingEvents >= this.batchSize;
-    if (this.pending.length > 0 && !this.due) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.due = true;
-        this.flush();
-      }, this.batchWaitMs);
-    }
+    if (this.pending.length > 0) this.startTimer();
     const jobs = batch.length === 1 ? batch[0]!.events : batch.flatMap((b) => b.events);
     const run = this.handler(jobs).then(
       () => batch.forEach((b) => b.resolve()),
@@ -246,6 +281,7 @@ export class BullIngestConsumer extends IngestConsumer {
     this.inFlight.add(run);
     void run.finally(() => {
       this.inFlight.delete(run);
+      this.heldJobs -= batch.length;
       this.flush();
     });
   }

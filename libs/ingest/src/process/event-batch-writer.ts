@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { IssueStatus } from '@app/issues';
 import { PreparedEvent } from './prepare-event';
 
@@ -36,6 +36,29 @@ function jsonArray(values: unknown[]): string {
   return JSON.stringify(values);
 }
 
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BRACKET = Buffer.from(']');
+
+/**
+ * The same from elements that are UTF-8 JSON already, as one Buffer: node-postgres sends a Buffer parameter as
+ * is (binary format, which for `json` is the text itself), so a batch's megabyte of event documents is never
+ * turned into one large JavaScript string, which V8 and the driver handle much more slowly than a memory copy.
+ */
+function joinJson(parts: Buffer[]): Buffer {
+  const list: Buffer[] = [OPEN_BRACKET];
+  parts.forEach((part, i) => list.push(...(i === 0 ? [part] : [COMMA, part])));
+  list.push(CLOSE_BRACKET);
+  return Buffer.concat(list);
+}
+
+/** What is left of a batch once resends and events of deleted projects are dropped. */
+interface BatchPlan {
+  events: PreparedEvent[];
+  organizationOf: Map<number, string>;
+  result: BatchWriteResult;
+}
+
 function searchTextOf(event: PreparedEvent): string {
   return `${event.title} ${event.culprit}`.toLowerCase().slice(0, 2000);
 }
@@ -45,6 +68,42 @@ function searchTextOf(event: PreparedEvent): string {
  * (not per event): dedupe, hash lookup, issue creation, event insert, and aggregate upserts.
  */
 export async function writeEventBatch(m: EntityManager, batch: PreparedEvent[]): Promise<BatchWriteResult> {
+  const plan = await planEventBatch(m, batch);
+  if (plan.events.length === 0) return plan.result;
+  const issueOf = await resolveIssues(m, plan.events, plan.result);
+  return storeEventBatch(m, plan, issueOf);
+}
+
+/**
+ * The same outcome as `writeEventBatch`, in up to three steps so that batches written at the same time (two in
+ * flight in one worker, or several workers) do not wait for each other's whole transaction:
+ *
+ * 1. resends and events of deleted projects are dropped, and the issues of known hashes looked up, without a
+ *    transaction (READ COMMITTED would not see a concurrent batch's uncommitted rows inside one either);
+ * 2. issues for hashes seen for the first time are created in a short transaction of their own, so that the
+ *    locks serialising their creation (per hash, and the project's short-id counter) are held for milliseconds
+ *    instead of until the events of the whole batch are stored;
+ * 3. events and aggregates are written in one transaction.
+ *
+ * If step 3 fails, the issues of step 2 stay (with no events until the batch is retried) and the short ids
+ * they took are not handed out again.
+ */
+export async function writeEventBatchInSteps(
+  dataSource: DataSource,
+  batch: PreparedEvent[],
+): Promise<BatchWriteResult> {
+  const plan = await planEventBatch(dataSource.manager, batch);
+  if (plan.events.length === 0) return plan.result;
+  const pairs = hashPairs(plan.events);
+  const issueOf = new Map<string, string>();
+  await lookupIssues(dataSource.manager, pairs, [...pairs.keys()], issueOf);
+  if (issueOf.size < pairs.size) {
+    await dataSource.transaction((m) => createIssues(m, pairs, issueOf, plan.result));
+  }
+  return dataSource.transaction((m) => storeEventBatch(m, plan, issueOf));
+}
+
+async function planEventBatch(m: EntityManager, batch: PreparedEvent[]): Promise<BatchPlan> {
   const result: BatchWriteResult = {
     inserted: 0,
     duplicates: 0,
@@ -76,9 +135,16 @@ export async function writeEventBatch(m: EntityManager, batch: PreparedEvent[]):
   const before = events.length;
   events = events.filter((e) => organizationOf.has(e.projectId));
   result.orphaned = before - events.length;
-  if (events.length === 0) return result;
+  return { events, organizationOf, result };
+}
 
-  const issueOf = await resolveIssues(m, events, result);
+/** Events and the aggregates they feed, in the caller's transaction; every hash has an issue in `issueOf`. */
+async function storeEventBatch(
+  m: EntityManager,
+  plan: BatchPlan,
+  issueOf: Map<string, string>,
+): Promise<BatchWriteResult> {
+  const { events, organizationOf, result } = plan;
 
   // Events; ON CONFLICT covers a concurrent worker storing the same resend into the same day. The JSON columns
   // travel as one JSON array text each, not as jsonb[]: an array literal of large JSON strings costs escaping in
@@ -111,7 +177,7 @@ export async function writeEventBatch(m: EntityManager, batch: PreparedEvent[]):
       events.map((e) => e.userKey),
       events.map((e) => e.hash),
       jsonArray(events.map((e) => Object.fromEntries(e.tags))),
-      jsonArray(events.map((e) => e.data)),
+      joinJson(events.map((e) => e.dataJson)),
     ],
   );
   const insertedIds = new Set(insertedRows.map((r) => r.id));
@@ -133,37 +199,61 @@ export async function writeEventBatch(m: EntityManager, batch: PreparedEvent[]):
   return result;
 }
 
+/** The first event of each `project:hash` in the batch. */
+function hashPairs(events: PreparedEvent[]): Map<string, PreparedEvent> {
+  const pairs = new Map<string, PreparedEvent>();
+  for (const e of events)
+    if (!pairs.has(`${e.projectId}:${e.hash}`)) pairs.set(`${e.projectId}:${e.hash}`, e);
+  return pairs;
+}
+
+/** Adds the issues of already known hashes among `keys` to `issueOf`. */
+async function lookupIssues(
+  m: EntityManager,
+  pairs: Map<string, PreparedEvent>,
+  keys: string[],
+  issueOf: Map<string, string>,
+): Promise<void> {
+  if (keys.length === 0) return;
+  const rows: Array<{ project_id: string; value: string; issue_id: string }> = await m.query(
+    `SELECT h.project_id, h.value, h.issue_id FROM issue_hashes h
+       JOIN unnest($1::bigint[], $2::char(32)[]) AS x(p, v) ON h.project_id = x.p AND h.value = x.v`,
+    [keys.map((k) => pairs.get(k)!.projectId), keys.map((k) => pairs.get(k)!.hash)],
+  );
+  for (const row of rows) issueOf.set(`${row.project_id}:${row.value}`, row.issue_id);
+}
+
 /** Maps each `project:hash` to an issue id, creating issues for hashes seen for the first time. */
 async function resolveIssues(
   m: EntityManager,
   events: PreparedEvent[],
   result: BatchWriteResult,
 ): Promise<Map<string, string>> {
-  const pairs = new Map<string, PreparedEvent>();
-  for (const e of events)
-    if (!pairs.has(`${e.projectId}:${e.hash}`)) pairs.set(`${e.projectId}:${e.hash}`, e);
+  const pairs = hashPairs(events);
   const issueOf = new Map<string, string>();
-  const lookup = async (keys: string[]): Promise<void> => {
-    if (keys.length === 0) return;
-    const rows: Array<{ project_id: string; value: string; issue_id: string }> = await m.query(
-      `SELECT h.project_id, h.value, h.issue_id FROM issue_hashes h
-         JOIN unnest($1::bigint[], $2::char(32)[]) AS x(p, v) ON h.project_id = x.p AND h.value = x.v`,
-      [keys.map((k) => pairs.get(k)!.projectId), keys.map((k) => pairs.get(k)!.hash)],
-    );
-    for (const row of rows) issueOf.set(`${row.project_id}:${row.value}`, row.issue_id);
-  };
-  await lookup([...pairs.keys()]);
+  await lookupIssues(m, pairs, [...pairs.keys()], issueOf);
+  if (issueOf.size < pairs.size) await createIssues(m, pairs, issueOf, result);
+  return issueOf;
+}
+
+/** Creates the issues of the hashes of `pairs` missing from `issueOf` (in the caller's transaction). */
+async function createIssues(
+  m: EntityManager,
+  pairs: Map<string, PreparedEvent>,
+  issueOf: Map<string, string>,
+  result: BatchWriteResult,
+): Promise<void> {
   let missing = [...pairs.keys()].filter((k) => !issueOf.has(k)).sort();
-  if (missing.length === 0) return issueOf;
+  if (missing.length === 0) return;
 
   // Serialise creation of the same new hash across workers; locks are taken in a fixed order and held to commit.
   await m.query(
     `SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest($1::text[]) AS k ORDER BY k`,
     [missing],
   );
-  await lookup(missing);
+  await lookupIssues(m, pairs, missing, issueOf);
   missing = missing.filter((k) => !issueOf.has(k));
-  if (missing.length === 0) return issueOf;
+  if (missing.length === 0) return;
 
   const perProject = new Map<number, string[]>();
   for (const key of missing) {
@@ -210,8 +300,7 @@ async function resolveIssues(
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::char(32)[])`,
     [firsts.map((e) => e.projectId), missing.map((k) => issueOf.get(k)!), firsts.map((e) => e.hash)],
   );
-  result.newIssues = created.length;
-  return issueOf;
+  result.newIssues += created.length;
 }
 
 /** Adds tag counts; returns, per issue, how many `user` values it had never seen (its distinct-user growth). */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IngestJobData } from '@app/core';
 import { ensureDailyPartition } from '@app/partitioning';
-import { BatchWriteResult, writeEventBatch } from './event-batch-writer';
+import { BatchWriteResult, writeEventBatchInSteps } from './event-batch-writer';
 import { PreparedEvent, prepareEvent } from './prepare-event';
 
 /** PostgreSQL errors worth retrying: connection loss, serialization failures, deadlocks, shutdown, overload. */
@@ -22,11 +22,21 @@ function isMissingPartition(error: unknown): boolean {
   return /no partition of relation/i.test((error as Error)?.message ?? '');
 }
 
+/** Events prepared between two yields to the event loop. */
+const PREPARE_SLICE = 16;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface BatchOutcome extends BatchWriteResult {
   failed: number;
 }
 
-/** Turns queued events into stored events and issues, a batch at a time, one transaction per batch. */
+/**
+ * Turns queued events into stored events and issues, a batch at a time: new issues in a short transaction of their
+ * own, then the batch's events and aggregates in one transaction (see `writeEventBatchInSteps`).
+ */
 @Injectable()
 export class EventIngestService {
   private readonly logger = new Logger(EventIngestService.name);
@@ -36,7 +46,11 @@ export class EventIngestService {
   async processBatch(jobs: IngestJobData[]): Promise<BatchOutcome> {
     const prepared: PreparedEvent[] = [];
     const failures: Array<{ job: IngestJobData; error: unknown }> = [];
-    for (const job of jobs) {
+    for (let i = 0; i < jobs.length; i++) {
+      // Preparing is pure CPU (~0.2-0.4 ms an event): yield now and then, so that the batch being written
+      // meanwhile gets its next statement sent as soon as PostgreSQL answers, instead of after this whole batch.
+      if (i > 0 && i % PREPARE_SLICE === 0) await yieldToEventLoop();
+      const job = jobs[i]!;
       try {
         prepared.push(prepareEvent(job));
       } catch (error) {
@@ -76,14 +90,14 @@ export class EventIngestService {
     if (events.length === 0)
       return { inserted: 0, duplicates: 0, newIssues: 0, orphaned: 0, regressedIssueIds: [] };
     try {
-      return await this.dataSource.transaction((m) => writeEventBatch(m, events));
+      return await writeEventBatchInSteps(this.dataSource, events);
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       // A day the schedule has not prepared (clock skew, a long outage): create it and try once more.
       for (const day of new Set(events.map((e) => e.received.toISOString().slice(0, 10)))) {
         await ensureDailyPartition(this.dataSource, 'events', new Date(`${day}T00:00:00Z`));
       }
-      return this.dataSource.transaction((m) => writeEventBatch(m, events));
+      return writeEventBatchInSteps(this.dataSource, events);
     }
   }
 

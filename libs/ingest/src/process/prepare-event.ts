@@ -19,7 +19,12 @@ export interface PreparedEvent {
   userKey: string | null;
   hash: string;
   tags: Array<[string, string]>;
-  data: Record<string, unknown>;
+  /**
+   * The stored event document (the normalized event plus its summary) as UTF-8 JSON: serialized here, while
+   * preparing, rather than between two statements of the batch's transaction; off the V8 heap and far smaller
+   * than the object graph; and joined into the batch's statement parameter with a plain memory copy.
+   */
+  dataJson: Buffer;
 }
 
 const LEVELS: Record<string, EventLevel> = {
@@ -82,6 +87,6 @@ export function prepareEvent(job: IngestJobData): PreparedEvent {
     userKey: userKey(event)?.slice(0, 200) ?? null,
     hash: grouping.hash,
     tags,
-    data,
+    dataJson: Buffer.from(JSON.stringify(data), 'utf8'),
   };
 }
