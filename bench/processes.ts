@@ -42,6 +42,11 @@ export class Child {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         this.tail.push(line);
+        if (/\bERROR\b|deadlock/i.test(line)) {
+          this.errorCount++;
+          if (this.errorLines.length < 5)
+            this.errorLines.push(line.replace(/\x1b\[[0-9;]*m/g, '').slice(0, 300));
+        }
         if (this.tail.length > 40) this.tail.shift();
         for (let i = this.lineWaiters.length - 1; i >= 0; i--) {
           if (this.lineWaiters[i]!.re.test(line)) {
@@ -70,6 +75,10 @@ export class Child {
   get alive(): boolean {
     return this.exited === null;
   }
+
+  /** Lines the child logged at ERROR level (or mentioning a deadlock), first few kept. */
+  readonly errorLines: string[] = [];
+  errorCount = 0;
 
   lastLines(n = 20): string {
     return this.tail.slice(-n).join('\n');

@@ -21,11 +21,9 @@ export function renderMarkdown(r: R): string {
   const drain = (phases.drain ?? {}) as R;
   const accept = (phases.accept ?? {}) as R;
   const acceptLoad = (accept.load ?? {}) as R;
-  const latency = ((phases.latency ?? {}) as R).load as R | undefined;
   const sustained = phases.sustained as R | undefined;
+  const aio = r.mode === 'all-in-one';
   const rssTotal = (Number(r.apiPeakRssMb) || 0) + (Number(r.workerPeakRssMb) || 0);
-  const connections = (acceptLoad.statuses ? Object.values(acceptLoad.statuses as R) : []).length ? '' : '';
-  void connections;
 
   const lines: string[] = [];
   lines.push(
@@ -35,7 +33,9 @@ export function renderMarkdown(r: R): string {
         .replace('T', ' ')} UTC`,
   );
   const deviations = [
-    r.dataCompression ? `events.data compressed with ${String(r.dataCompression)} (what-if, not the shipped schema)` : null,
+    r.dataCompression
+      ? `events.data compressed with ${String(r.dataCompression)} (what-if, not the shipped schema)`
+      : null,
     r.nodeOptions ? `NODE_OPTIONS="${String(r.nodeOptions)}" for the api and worker` : null,
   ].filter(Boolean);
   if (deviations.length) {
@@ -62,12 +62,15 @@ export function renderMarkdown(r: R): string {
   lines.push('| metric | GlitchTip-TS | ceiling, same run | share of ceiling | target |');
   lines.push('|---|---:|---:|---:|---|');
   lines.push(
-    `| events/s accepted (api alone, ${acceptLoad.durationSec ?? '?'} s closed loop) | **${fmt(r.acceptedPerSec)}** | ` +
+    `| events/s accepted (${aio ? 'worker busy in the same process' : 'api alone, queue paused'}, ` +
+      `${acceptLoad.durationSec ?? '?'} s closed loop) | **${fmt(r.acceptedPerSec)}** | ` +
       `${fmt(r.httpCeilingPerSec)} (bare \`node:http\`) | ${pct(r.acceptedPerSec, r.httpCeilingPerSec)} | ` +
       `≥ 5,000 ${mark(targets.acceptedAtLeast5000)} |`,
   );
   lines.push(
-    `| events/s processed (worker draining ${fmt(drain.backlogAtStart)} queued${drain.complete === false ? ', capped' : ''}) | ` +
+    (aio
+      ? `| events/s processed (${fmt(drain.backlogAtStart)} events, from the start of the accept phase until all stored) | `
+      : `| events/s processed (worker draining ${fmt(drain.backlogAtStart)} queued${drain.complete === false ? ', capped' : ''}) | `) +
       `**${fmt(r.processedPerSec)}** | ${r.storageCeilingPerSec == null ? '–' : `${fmt(r.storageCeilingPerSec)} rows/s (bulk insert)`} | ` +
       `${pct(r.processedPerSec, r.storageCeilingPerSec)} | ≥ 2,000 ${mark(targets.processedAtLeast2000)} |`,
   );
@@ -87,7 +90,9 @@ export function renderMarkdown(r: R): string {
       `p99 < 25 ms ${mark(targets.acceptP99Under25MsAt1000)} |`,
   );
   lines.push(
-    `| peak RSS api + worker | **${fmt(r.apiPeakRssMb)} + ${fmt(r.workerPeakRssMb)} = ${fmt(rssTotal)} MB** | – | – | ` +
+    (aio
+      ? `| peak RSS of the one process (api, worker, embedded PostgreSQL) | **${fmt(rssTotal)} MB** | – | – | `
+      : `| peak RSS api + worker | **${fmt(r.apiPeakRssMb)} + ${fmt(r.workerPeakRssMb)} = ${fmt(rssTotal)} MB** | – | – | `) +
       `< 300 MB ${mark(targets.apiPlusWorkerRssUnder300Mb)} |`,
   );
   lines.push(
@@ -128,8 +133,8 @@ export function renderMarkdown(r: R): string {
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const names: Record<string, string> = {
     httpCeiling: 'HTTP ceiling (bare server)',
-    accept: 'accept (api alone)',
-    drain: 'drain (worker alone)',
+    accept: aio ? 'accept (api + worker, one process)' : 'accept (api alone)',
+    drain: aio ? 'until all stored (one process)' : 'drain (worker alone)',
     latency: `latency @ ${fmt(r.acceptOfferedPerSec)}/s`,
     sustained: `end to end @ ${fmt(r.endToEndOfferedPerSec)}/s`,
   };
@@ -152,7 +157,9 @@ export function renderMarkdown(r: R): string {
         'at most 2,000 / total events/s):',
     );
     lines.push('');
-    lines.push('| phase | api | worker | PostgreSQL | Redis | kernel (net) | server total | load generator |');
+    lines.push(
+      '| phase | api | worker | PostgreSQL | Redis | kernel (net) | server total | load generator |',
+    );
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const { label, c } of perEvent) {
       lines.push(
@@ -160,6 +167,20 @@ export function renderMarkdown(r: R): string {
           `${fmt(c!.kernelIrq, 3)} | ${fmt(c!.serverSide, 3)} | ${fmt(c!.bench, 3)} |`,
       );
     }
+  }
+  const activity = drain.postgresActivity as
+    { busySamples: number; top: Array<{ what: string; share: number }> } | undefined;
+  if (activity?.top?.length) {
+    lines.push('');
+    lines.push(
+      "What the worker's PostgreSQL sessions were doing during the drain (share of `pg_stat_activity` samples of a " +
+        'busy session, every 50 ms):',
+    );
+    lines.push('');
+    lines.push('| activity | share |');
+    lines.push('|---|---:|');
+    for (const a of activity.top.slice(0, 8))
+      lines.push(`| ${a.what.replace(/\|/g, '/')} | ${Math.round(a.share * 100)}% |`);
   }
   const noisy = Object.entries(names)
     .map(([key, label]) => ({ label, other: Number((phases[key]?.cpuCores as R | undefined)?.other ?? 0) }))
@@ -169,6 +190,15 @@ export function renderMarkdown(r: R): string {
     lines.push(
       `⚠️ Processes outside the benchmark used CPU during: ${noisy.map((p) => `${p.label} (${p.other} cores)`).join(', ')}; ` +
         'the figures of those phases are understated.',
+    );
+  }
+  const errors = Object.entries((r.serverErrors ?? {}) as Record<string, { count: number }>).filter(
+    ([, e]) => e.count > 0,
+  );
+  if (errors.length) {
+    lines.push('');
+    lines.push(
+      `⚠️ Errors logged during the run: ${errors.map(([n, e]) => `${n} ${e.count}`).join(', ')} (see the JSON).`,
     );
   }
   if (storage) {

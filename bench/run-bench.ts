@@ -1,4 +1,5 @@
 import Bull from 'bull';
+import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -7,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { LoadResult, runClosedLoop, runOpenLoop } from './load';
 import { buildTemplates, RequestFactory, Template } from './payloads';
 import { Child, CpuAccounting, CpuBreakdown, CpuSnapshot, freePort, runNode } from './processes';
+import { PgActivitySampler } from './pg-activity';
 import { renderMarkdown } from './report';
 import {
   countEvents,
@@ -76,6 +78,7 @@ const WORKER_MAIN = join(DIST, 'apps/worker/src/main.js');
 const MANAGE = join(DIST, 'apps/api/src/manage.js');
 const CEILING = join(__dirname, 'ceiling-server.js');
 const PROFILER = join(__dirname, 'profiler-preload.js');
+const BENCH_SECRET = randomBytes(24).toString('hex');
 
 function parseOptions(argv: string[]): Options {
   const get = (name: string): string | undefined => {
@@ -184,7 +187,7 @@ const QUICK: Durations = {
   warmupMs: 2_000,
   ceilingMs: 5_000,
   acceptMs: 5_000,
-  drainCapMs: 30_000,
+  drainCapMs: 25_000,
   latencyMs: 8_000,
   sustainedMs: 0,
   storageCeilingRows: 10_000,
@@ -284,7 +287,8 @@ async function main(): Promise<void> {
 
   const assertAlive = (): void => {
     for (const child of [stack?.api, stack?.worker]) {
-      if (child && !child.alive) throw new Error(`the ${child.opts.name} process died:\n${child.lastLines()}`);
+      if (child && !child.alive)
+        throw new Error(`the ${child.opts.name} process died:\n${child.lastLines()}`);
     }
   };
 
@@ -315,6 +319,38 @@ async function main(): Promise<void> {
     };
     return load;
   };
+
+  /** Stops the children and removes the database, Redis keys and files of the run; also on Ctrl-C. */
+  let cleaned: Promise<void> | null = null;
+  const cleanup = (): Promise<void> =>
+    (cleaned ??= (async () => {
+      for (const child of Object.values(children)) await child?.stop().catch(() => undefined);
+      // Errors the servers logged during the run (none expected): reported, never hidden.
+      result.serverErrors = Object.fromEntries(
+        [stack?.api, stack?.worker]
+          .filter((c): c is Child => !!c)
+          .map((c) => [c.opts.name, { count: c.errorCount, first: c.errorLines }]),
+      );
+      if (stack?.bull) {
+        if (!opts.keep) await stack.bull.obliterate({ force: true }).catch(() => undefined);
+        await stack.bull.close().catch(() => undefined);
+      }
+      if (redis) {
+        if (!opts.keep) await deleteKeys(redis, `${redisPrefix}:*`).catch(() => undefined);
+        redis.disconnect();
+      }
+      if (dbCreated && !opts.keep)
+        await dropDatabase(serverUrl, dbName).catch((e) => log(`drop failed: ${e}`));
+      if (opts.keep)
+        log(`kept: database ${databaseUrlFor(serverUrl, dbName)}, Redis prefix ${redisPrefix}, ${work}`);
+      else if (stack?.dataDir) rmSync(stack.dataDir, { recursive: true, force: true });
+    })());
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`${signal}: stopping and cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   try {
     // --- Setup ---------------------------------------------------------------------------------------
@@ -417,7 +453,7 @@ async function main(): Promise<void> {
     const latency = await measure('latency', () =>
       runOpenLoop(target, factory, { ratePerSec: opts.rate, durationMs: d.latencyMs }),
     );
-    const afterLatency = await waitIdle(stack, 30_000);
+    const afterLatency = await waitIdle(stack, opts.quick ? 10_000 : 60_000);
     phases.latency!.backlogAfter = afterLatency;
     log(
       `  p50 ${latency.latencyMs.p50} ms, p99 ${latency.latencyMs.p99} ms, max ${latency.latencyMs.max} ms, ` +
@@ -527,19 +563,7 @@ async function main(): Promise<void> {
     };
     result.targets = evaluateTargets(result);
   } finally {
-    for (const child of Object.values(children)) await child?.stop().catch(() => undefined);
-    if (stack?.bull) {
-      if (!opts.keep) await stack.bull.obliterate({ force: true }).catch(() => undefined);
-      await stack.bull.close().catch(() => undefined);
-    }
-    if (redis) {
-      if (!opts.keep) await deleteKeys(redis, `${redisPrefix}:*`).catch(() => undefined);
-      redis.disconnect();
-    }
-    if (dbCreated && !opts.keep) await dropDatabase(serverUrl, dbName).catch((e) => log(`drop failed: ${e}`));
-    if (opts.keep)
-      log(`kept: database ${databaseUrlFor(serverUrl, dbName)}, Redis prefix ${redisPrefix}, ${work}`);
-    else if (stack?.dataDir) rmSync(stack.dataDir, { recursive: true, force: true });
+    await cleanup();
   }
   result.durationSec = Math.round((performance.now() - started) / 100) / 10;
   mkdirSync(dirname(opts.out), { recursive: true });
@@ -593,7 +617,9 @@ async function startStack(
   const common = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    NODE_ENV: 'benchmark',
+    // As deployed (compose.yml, Dockerfile): production mode, which requires a secret key.
+    NODE_ENV: 'production',
+    SECRET_KEY: BENCH_SECRET,
     PORT: String(env.port),
     HOST: '127.0.0.1',
     GLITCHTIP_DOMAIN: baseUrl,
@@ -705,7 +731,7 @@ async function startStack(
     baseUrl,
     api,
     worker: null,
-    databaseUrl: null,
+    databaseUrl: embeddedEndpoint(dataDir),
     bull: null,
     seed,
     dataDir,
@@ -714,10 +740,29 @@ async function startStack(
 
 class AllInOneUnavailable extends Error {}
 
+/**
+ * The embedded database is served on a loopback port, written with its password to `<dataDir>/postgres.json`
+ * (so that `manage` can reach it while the server runs): the benchmark counts and sizes through it too.
+ */
+function embeddedEndpoint(dataDir: string): string | null {
+  try {
+    const e = JSON.parse(readFileSync(join(dataDir, 'postgres.json'), 'utf8')) as {
+      host: string;
+      port: number;
+      password: string;
+    };
+    return `postgres://postgres:${encodeURIComponent(e.password)}@${e.host}:${e.port}/postgres`;
+  } catch {
+    return null;
+  }
+}
+
 /** NODE_OPTIONS for a child: `--node-options` (e.g. V8 heap flags to try), plus the profiler when asked. */
 function profilerEnv(opts: Options, work: string, name: string): Record<string, string | undefined> {
   void work;
-  const nodeOptions = [opts.nodeOptions, opts.profile ? `--require ${PROFILER}` : null].filter(Boolean).join(' ');
+  const nodeOptions = [opts.nodeOptions, opts.profile ? `--require ${PROFILER}` : null]
+    .filter(Boolean)
+    .join(' ');
   return {
     NODE_OPTIONS: nodeOptions || undefined,
     ...(opts.profile
@@ -838,6 +883,7 @@ async function measureDrain(
       stored = await storedEvents(stack);
     }
     const seconds = (performance.now() - o.startedAt!) / 1000;
+    const cpuCores = cpu.between(before, cpu.snapshot());
     return {
       backlogAtStart: o.expected,
       processed: stored,
@@ -845,7 +891,8 @@ async function measureDrain(
       perSec: Math.round(stored / seconds),
       complete: stored >= o.expected,
       failedJobs: 0,
-      cpuCores: cpu.between(before, cpu.snapshot()),
+      // Of the wait after the accept phase only (the accept phase's CPU is in its own record).
+      cpuCores,
     };
   }
   const bull = stack.bull;
@@ -854,6 +901,8 @@ async function measureDrain(
   // Jobs hold several events each: count events by what is stored, against what was accepted.
   const backlogAtStart = o.expected - storedAtStart;
   log(`drain: ${backlogAtStart} events queued (${queuedJobs} jobs); resuming the queue`);
+  const sampler = stack.databaseUrl ? new PgActivitySampler(stack.databaseUrl) : null;
+  sampler?.start();
   const before = cpu.snapshot();
   const t0 = performance.now();
   await bull.resume();
@@ -864,6 +913,7 @@ async function measureDrain(
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpuCores = cpu.between(before, cpu.snapshot());
+  const postgresActivity = await sampler?.stop();
   const complete = backlog === 0;
   // Capped: what was stored by the cap counts; the rest is discarded so that later phases start clean.
   const storedAtCap = await storedEvents(stack);
@@ -883,6 +933,7 @@ async function measureDrain(
     seconds,
     perSec: Math.round(processed / seconds),
     cpuMsPerEvent: cpuPerEvent(cpuCores, seconds, processed),
+    postgresActivity,
     complete,
     acceptedNotStored: lost,
     failedJobs: counts.failed,
@@ -920,6 +971,8 @@ async function measureIssueList(stack: Stack, opts: Options, work: string): Prom
   log(`issue list: seeding ${opts.datasetEvents} events / ${opts.datasetIssues} issues in a second project`);
   const seedEnv = {
     PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    SECRET_KEY: BENCH_SECRET,
     DATABASE_URL: stack.databaseUrl!,
     GLITCHTIP_DOMAIN: stack.baseUrl,
     LOG_LEVEL: 'warn',

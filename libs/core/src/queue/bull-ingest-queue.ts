@@ -134,7 +134,8 @@ export class BullIngestQueue extends IngestQueue {
   private fullJobWaiting(): boolean {
     if (this.pending.length >= this.options.maxEventsPerJob) return true;
     let chars = 0;
-    for (const p of this.pending) if ((chars += p.job.payload.length) >= this.options.maxCharsPerJob) return true;
+    for (const p of this.pending)
+      if ((chars += p.job.payload.length) >= this.options.maxCharsPerJob) return true;
     return false;
   }
 
