@@ -45,6 +45,18 @@ const scenarios = {
       Sentry.captureException(new RangeError('Quantity out of range'));
     });
   },
+  feedback() {
+    // As the crash-report dialog does: the error, then what the user said about it; then a widget's feedback.
+    const eventId = Sentry.captureException(new Error('Checkout button does nothing'));
+    Sentry.captureFeedback({
+      message: 'I clicked Pay and nothing happened',
+      name: 'Jane',
+      email: 'jane@example.com',
+      associatedEventId: eventId,
+    });
+    Sentry.captureFeedback({ message: 'Please add a dark mode', name: 'Sam', email: 'sam@example.com' });
+    console.log(JSON.stringify({ eventId }));
+  },
   large() {
     Sentry.withScope((scope) => {
       scope.setExtra('blob', 'x'.repeat(200 * 1024));

@@ -11,10 +11,12 @@ function eventCount(capture: Capture): number {
   if (capture.path.includes('/store/')) return 1;
   const encoding = capture.headers.find(([n]) => n.toLowerCase() === 'content-encoding')?.[1];
   const body = encoding === 'gzip' ? gunzipSync(capture.body) : capture.body;
-  return body
-    .toString('latin1')
-    .split('\n')
-    .filter((line) => /^\{"type":"event"/.test(line)).length;
+  const lines = body.toString('latin1').split('\n');
+  // Feedback that answers no error is stored as an event of its own (the issue that carries the report).
+  const standaloneFeedback = lines.filter(
+    (line, i) => /^\{"type":"feedback"/.test(lines[i - 1] ?? '') && !line.includes('"associated_event_id"'),
+  ).length;
+  return lines.filter((line) => /^\{"type":"event"/.test(line)).length + standaloneFeedback;
 }
 
 describeWithFixtures('replayed captures of real SDK traffic', () => {

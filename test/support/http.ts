@@ -35,9 +35,12 @@ export async function http<T = unknown>(
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
-/** Runs the real @sentry/node SDK in a child process against `dsn`. */
-export async function runNodeSdk(dsn: string, scenario: string): Promise<void> {
-  await execFileAsync(process.execPath, [join(__dirname, '../clients/node-sdk-client.js'), dsn, scenario], {
-    timeout: 30_000,
-  });
+/** Runs the real @sentry/node SDK in a child process against `dsn`; returns what the scenario printed. */
+export async function runNodeSdk(dsn: string, scenario: string): Promise<string> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [join(__dirname, '../clients/node-sdk-client.js'), dsn, scenario],
+    { timeout: 30_000 },
+  );
+  return stdout;
 }

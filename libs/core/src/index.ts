@@ -7,6 +7,7 @@ export * from './database/database.module';
 export * from './database/embedded-postgres';
 export * from './database/migrate';
 export * from './database/migrations';
+export * from './database/query-rows';
 export * from './redis/redis.module';
 export * from './redis/shared-store';
 export * from './queue/ingest-queue';

@@ -7,4 +7,6 @@ export * from './search/issue-query';
 export * from './search/issue-filter-sql';
 export * from './issues.service';
 export * from './issue-comments.service';
+export * from './issue-assignment.service';
 export * from './issues.module';
+export * from './user-reports';

@@ -89,8 +89,8 @@ export class IssueCommentsService {
     return { items, total };
   }
 
-  /** The user report about one event, if any. */
-  userReportForEvent(eventId: string): Promise<UserReportEntity | null> {
-    return this.dataSource.getRepository(UserReportEntity).findOneBy({ eventId });
+  /** The user report about one event of a project, if any. */
+  userReportForEvent(projectId: string, eventId: string): Promise<UserReportEntity | null> {
+    return this.dataSource.getRepository(UserReportEntity).findOneBy({ projectId, eventId });
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { rowsOf } from '@app/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { IssueEntity, IssueStatus } from './entities/issue.entity';
@@ -43,18 +44,6 @@ const DAY_MS = 24 * HOUR_MS;
 const TOP_VALUES = 100;
 
 /** TypeORM answers UPDATE/DELETE … RETURNING with `[rows, count]` and SELECT/INSERT with the rows. */
-function rowsOf<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return result as T[];
-}
-
 /**
  * Issue queries and triage actions. Lists are answered one project at a time (an ordered index scan per
  * project, merged and cut to the page), so they stay fast with tens of thousands of issues per project.
@@ -298,6 +287,11 @@ export class IssuesService {
       issueId,
       hash.value,
     ]);
+    await m.query(
+      `UPDATE user_reports ur SET issue_id = $1 WHERE ur.issue_id = $2
+          AND EXISTS (SELECT 1 FROM events e WHERE e.issue_id = $1 AND e.event_id = ur.event_id)`,
+      [newId, issueId],
+    );
 
     // Tags and hourly counts of the moved events: added to the new issue, taken off the old one.
     await m.query(

@@ -1,3 +1,4 @@
+import { rowsOf } from '@app/core';
 /** Anything that can run SQL: a TypeORM DataSource, EntityManager or QueryRunner, or a pg client. */
 export interface SqlRunner {
   query(sql: string, params?: unknown[]): Promise<unknown>;
@@ -8,13 +9,6 @@ export const DAILY_PARTITIONED_TABLES = ['events'] as const;
 export type DailyPartitionedTable = (typeof DAILY_PARTITIONED_TABLES)[number];
 
 const DAY_MS = 86_400_000;
-
-/** Rows from either result shape: pg's `{ rows }`, TypeORM's array, or TypeORM's `[rows, count]` for DML. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result))
-    return (result.length === 2 && Array.isArray(result[0]) ? result[0] : result) as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
 
 export function utcDay(date: Date): Date {
   return new Date(Math.floor(date.getTime() / DAY_MS) * DAY_MS);

@@ -47,7 +47,7 @@ async function eventDetail(
   found: EventWithNeighbours | null,
 ): Promise<IssueEventDetailDto> {
   if (!found) throw NOT_FOUND();
-  const report = await comments.userReportForEvent(found.event.eventId);
+  const report = await comments.userReportForEvent(String(found.event.projectId), found.event.eventId);
   return {
     ...(serializeEvent(found.event) as unknown as IssueEventDto),
     nextEventID: found.nextEventId ? eventIdHex(found.nextEventId) : null,

@@ -202,22 +202,22 @@ export class IngestHandler {
     let responseId = headerEventId;
     for (const item of envelope.items) {
       const type = item.header.type;
-      if (type !== 'event') {
+      if (type !== 'event' && type !== 'feedback' && type !== 'user_report') {
         this.counter.add(info.projectId, type);
         continue;
       }
-      this.checkEventSize(item.payload.length, 'event');
+      this.checkEventSize(item.payload.length, type);
       const text = item.payload.toString('utf8');
-      const event = parseJsonObject(text, 'event item');
-      const eventId = headerEventId ?? eventIdOf(event.event_id) ?? newEventId();
-      responseId = eventId;
-      await this.enqueue({
-        ...context,
-        projectId: info.projectId,
-        eventId,
-        kind: 'event',
-        payload: text,
-      });
+      const payload = parseJsonObject(text, `${type} item`);
+      let eventId: string;
+      if (type === 'user_report') {
+        // The report names the event it is about; the envelope's id is only a fallback.
+        eventId = eventIdOf(payload.event_id) ?? headerEventId ?? newEventId();
+      } else {
+        eventId = headerEventId ?? eventIdOf(payload.event_id) ?? newEventId();
+        responseId = eventId;
+      }
+      await this.enqueue({ ...context, projectId: info.projectId, eventId, kind: type, payload: text });
     }
     return responseId;
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, createJobQueue, JobQueue, QueueName } from '@app/core';
+import { maintainUserReports } from '@app/issues';
 import { deleteIssuesWithoutEvents, dropExpiredPartitions, ensurePartitions } from '@app/partitioning';
 
 export const MaintenanceJob = { Partitions: 'partitions' } as const;
@@ -37,11 +38,20 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     );
   }
 
-  async maintainPartitions(): Promise<{ created: string[]; dropped: string[]; deletedIssues: number }> {
+  async maintainPartitions(): Promise<{
+    created: string[];
+    dropped: string[];
+    deletedIssues: number;
+    userReports: { linked: number; deleted: number };
+  }> {
     const created = await ensurePartitions(this.dataSource);
     const dropped = await dropExpiredPartitions(this.dataSource, this.config.maxEventLifeDays);
     const deletedIssues = await deleteIssuesWithoutEvents(this.dataSource, this.config.maxEventLifeDays);
-    this.logger.log(`partitions ensured; dropped ${dropped.length}; deleted ${deletedIssues} empty issues`);
-    return { created, dropped, deletedIssues };
+    const userReports = await maintainUserReports(this.dataSource, this.config.maxEventLifeDays);
+    this.logger.log(
+      `partitions ensured; dropped ${dropped.length}; deleted ${deletedIssues} empty issues; user reports: ` +
+        `${userReports.linked} linked, ${userReports.deleted} expired`,
+    );
+    return { created, dropped, deletedIssues, userReports };
   }
 }

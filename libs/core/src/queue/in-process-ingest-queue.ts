@@ -35,6 +35,11 @@ interface PendingJob extends JournalRecord {
   at: number;
 }
 
+/** A user report shares its event's id: it is not a resend of that event. */
+function pendingKey(job: IngestJobData): string {
+  return `${job.kind === 'user_report' ? 'r' : 'e'}:${job.projectId}:${job.eventId}`;
+}
+
 /**
  * The ingest queue when there is no Redis (all-in-one mode): producer and consumer in one process, every accepted
  * job written to an `IngestJournal` under the data directory before `enqueue` resolves (that is, before the API
@@ -46,7 +51,7 @@ interface PendingJob extends JournalRecord {
 export class InProcessIngestQueue extends IngestQueue {
   private readonly logger = new Logger('IngestQueue');
   private readonly pending: PendingJob[] = [];
-  /** `${projectId}:${eventId}` of pending jobs: a resend of a queued event is dropped, as Bull does by job id. */
+  /** `pendingKey` of pending jobs: a resend of a queued event is dropped. */
   private readonly keys = new Set<string>();
   private wake: (() => void) | null = null;
   private stopping = false;
@@ -94,7 +99,7 @@ export class InProcessIngestQueue extends IngestQueue {
 
   async enqueue(job: IngestJobData): Promise<void> {
     if (this.closed) throw new Error('the ingest queue is closed');
-    if (this.keys.has(`${job.projectId}:${job.eventId}`)) return;
+    if (this.keys.has(pendingKey(job))) return;
     const seq = this.journal.append(job);
     this.push({ seq, job, at: Date.now() });
     if (this.pending.length === 1 || this.pending.length >= this.options.batchSize) this.notify();
@@ -114,7 +119,7 @@ export class InProcessIngestQueue extends IngestQueue {
 
   private push(job: PendingJob): void {
     this.pending.push(job);
-    this.keys.add(`${job.job.projectId}:${job.job.eventId}`);
+    this.keys.add(pendingKey(job.job));
   }
 
   private notify(): void {
@@ -166,7 +171,7 @@ export class InProcessIngestQueue extends IngestQueue {
       }
       failures = 0;
       this.pending.splice(0, batch.length);
-      for (const b of batch) this.keys.delete(`${b.job.projectId}:${b.job.eventId}`);
+      for (const b of batch) this.keys.delete(pendingKey(b.job));
       this.journal.ack(batch.at(-1)!.seq);
     }
   }

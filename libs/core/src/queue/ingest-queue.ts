@@ -5,8 +5,12 @@ export interface IngestJobData {
   eventId: string;
   /** Epoch milliseconds when the api accepted the request. */
   receivedAt: number;
-  kind: 'event' | 'csp';
-  /** The event (or CSP report) JSON exactly as received, decompressed. */
+  /**
+   * `user_report`: a legacy user report (`eventId` is the event it is about); `feedback`: a user feedback event
+   * (`eventId` is the feedback's own id).
+   */
+  kind: 'event' | 'csp' | 'user_report' | 'feedback';
+  /** The item's JSON exactly as received, decompressed. */
   payload: string;
   clientIp?: string;
   sentryClient?: string;

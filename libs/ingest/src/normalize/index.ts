@@ -8,3 +8,10 @@ export { parseUserAgent } from './user-agent';
 export type { UserAgentInfo } from './user-agent';
 export { parseTimestamp } from './timestamp';
 export { formatLogMessage } from './message-format';
+export {
+  normalizeEventId,
+  userReportFromFeedback,
+  userReportFromItem,
+  InvalidUserReportError,
+} from './user-report';
+export type { FeedbackReport, UserReportInput } from './user-report';

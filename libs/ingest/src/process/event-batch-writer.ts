@@ -1,3 +1,4 @@
+import { rowsOf } from '@app/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { IssueStatus } from '@app/issues';
 import { PreparedEvent } from './prepare-event';
@@ -13,19 +14,6 @@ export interface BatchWriteResult {
 }
 
 const HOUR_MS = 3_600_000;
-
-/** TypeORM answers UPDATE/DELETE … RETURNING with `[rows, count]` and SELECT/INSERT with the rows. */
-function rowsOf<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return result as T[];
-}
 
 function hexToUuid(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -190,11 +178,23 @@ async function storeEventBatch(
   result.regressedIssueIds = await updateIssueAggregates(m, written, issueOf, userCountDelta);
   await upsertHourlyCounts(m, written, issueOf);
   await upsertEnvironmentsAndReleases(m, written, organizationOf);
+  // One round trip for two small updates: the project's first event, and user reports that arrived before
+  // their event (a probe of their unique index per event).
   await m.query(
-    `UPDATE projects SET first_event = v.first FROM
+    `WITH linked AS (
+       UPDATE user_reports ur SET issue_id = x.i
+         FROM unnest($1::bigint[], $3::uuid[], $4::bigint[]) AS x(p, e, i)
+        WHERE ur.project_id = x.p AND ur.event_id = x.e AND ur.issue_id IS NULL
+     )
+     UPDATE projects SET first_event = v.first FROM
        (SELECT p, min(t) AS first FROM unnest($1::bigint[], $2::timestamptz[]) AS x(p, t) GROUP BY p) v
      WHERE projects.id = v.p AND projects.first_event IS NULL`,
-    [written.map((e) => e.projectId), written.map((e) => e.received.toISOString())],
+    [
+      written.map((e) => e.projectId),
+      written.map((e) => e.received.toISOString()),
+      written.map((e) => hexToUuid(e.eventId)),
+      written.map((e) => issueOf.get(`${e.projectId}:${e.hash}`)!),
+    ],
   );
   return result;
 }

@@ -80,4 +80,11 @@ export class IssueEntity {
   /** Set when resolved in the next release: the release current then, whose events do not reopen it. */
   @Column({ name: 'resolved_release', type: 'varchar', length: 255, nullable: true })
   resolvedRelease: string | null;
+
+  /** Who works on it: a member of the organization, or one of its teams (never both). */
+  @Column({ name: 'assigned_user_id', type: 'bigint', nullable: true })
+  assignedUserId: string | null;
+
+  @Column({ name: 'assigned_team_id', type: 'bigint', nullable: true })
+  assignedTeamId: string | null;
 }

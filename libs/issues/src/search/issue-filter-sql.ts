@@ -13,6 +13,8 @@ export interface IssueFilter {
   terms?: SearchTerm[];
   /** The issue an event-id query found; `null` when it found none (then nothing matches). */
   eventIssueId?: string | null;
+  /** Who `assigned:me` is. */
+  currentUserId?: string;
 }
 
 /** Positional parameters for raw SQL; `add` returns the `$n` placeholder. */
@@ -31,8 +33,23 @@ function tagExists(p: SqlParams, key: string, valueCondition: string | null): st
   })`;
 }
 
-function termCondition(p: SqlParams, term: SearchTerm): string {
+function assignedCondition(p: SqlParams, value: string, currentUserId: string | undefined): string {
+  if (value === 'none') return 'i.assigned_user_id IS NULL AND i.assigned_team_id IS NULL';
+  if (value === 'me')
+    return currentUserId ? `i.assigned_user_id = ${p.add(currentUserId, '::bigint')}` : 'false';
+  if (value.startsWith('#')) {
+    // Issues are only ever assigned to teams of their own organization, so the slug alone is enough.
+    return `i.assigned_team_id IN (SELECT id FROM teams WHERE slug = ${p.add(value.slice(1))})`;
+  }
+  return `i.assigned_user_id IN (SELECT id FROM users WHERE lower(email) = ${p.add(value)})`;
+}
+
+function termCondition(p: SqlParams, term: SearchTerm, currentUserId: string | undefined): string {
   switch (term.kind) {
+    case 'assigned': {
+      const condition = assignedCondition(p, term.value, currentUserId);
+      return term.negated ? `(${condition}) IS NOT TRUE` : `(${condition})`;
+    }
     case 'status':
       return `i.status ${term.negated ? '<>' : '='} ${p.add(term.value)}`;
     case 'level':
@@ -65,7 +82,7 @@ export function issueConditions(p: SqlParams, filter: IssueFilter): string[] {
   }
   if (filter.start) where.push(`i.last_seen >= ${p.add(filter.start.toISOString(), '::timestamptz')}`);
   if (filter.end) where.push(`i.first_seen <= ${p.add(filter.end.toISOString(), '::timestamptz')}`);
-  for (const term of filter.terms ?? []) where.push(termCondition(p, term));
+  for (const term of filter.terms ?? []) where.push(termCondition(p, term, filter.currentUserId));
   return where;
 }
 

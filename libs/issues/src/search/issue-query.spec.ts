@@ -39,9 +39,24 @@ describe('parseIssueQuery', () => {
   });
 
   it('ignores Sentry-only statuses and treats unknown levels as a tag', () => {
-    expect(parseIssueQuery('is:unassigned is:for_review').terms).toEqual([]);
+    expect(parseIssueQuery('is:for_review is:linked').terms).toEqual([]);
     expect(parseIssueQuery('level:critical').terms).toEqual([
       { kind: 'tag', key: 'level', value: 'critical', negated: false },
+    ]);
+  });
+
+  it('reads assignment terms', () => {
+    expect(parseIssueQuery('is:unassigned !is:assigned').terms).toEqual([
+      { kind: 'assigned', value: 'none', negated: false },
+      { kind: 'assigned', value: 'none', negated: false },
+    ]);
+    expect(
+      parseIssueQuery('is:assigned assigned:me !assigned:#Backend assigned:Jane@Example.com').terms,
+    ).toEqual([
+      { kind: 'assigned', value: 'none', negated: true },
+      { kind: 'assigned', value: 'me', negated: false },
+      { kind: 'assigned', value: '#backend', negated: true },
+      { kind: 'assigned', value: 'jane@example.com', negated: false },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { EventLevel, IssueStatus } from '../entities/issue.entity';
  *
  * - `is:unresolved|resolved|ignored` (status), `level:error` (the issue's level)
  * - `has:key` (the issue has a tag `key`), `key:value` (a tag; `environment:` and `release:` are tags too)
+ * - `assigned:me`, `assigned:<email>`, `assigned:#team-slug`, `is:assigned`, `is:unassigned`
  * - `!` before any of these negates it (`!is:resolved`, `!browser.name:Firefox`); `-` works for `key:value` forms
  * - `"quoted values"` keep spaces: `url:"http://a b"`, `"exact phrase"`
  * - anything else is free text, matched as a substring of the title and culprit (`*` is a wildcard)
@@ -15,7 +16,9 @@ export type SearchTerm =
   | { kind: 'level'; value: EventLevel; negated: boolean }
   | { kind: 'has'; key: string; negated: boolean }
   | { kind: 'tag'; key: string; value: string; negated: boolean }
-  | { kind: 'text'; value: string; negated: boolean };
+  | { kind: 'text'; value: string; negated: boolean }
+  /** `value`: `none` (unassigned), `me`, `#team-slug`, or a user's email. */
+  | { kind: 'assigned'; value: string; negated: boolean };
 
 export interface ParsedIssueQuery {
   terms: SearchTerm[];
@@ -117,9 +120,17 @@ export function parseIssueQuery(query: string | null | undefined): ParsedIssueQu
       const key = body.slice(0, sep);
       const value = body.slice(sep + 1);
       if (key === 'is') {
-        const status = STATUS_BY_NAME[value.toLowerCase()];
-        // Sentry-only forms (`is:unassigned`, `is:for_review`...) mean nothing here and are ignored.
+        const name = value.toLowerCase();
+        const status = STATUS_BY_NAME[name];
         if (status !== undefined) terms.push({ kind: 'status', value: status, negated });
+        else if (name === 'unassigned' || name === 'assigned') {
+          terms.push({ kind: 'assigned', value: 'none', negated: negated !== (name === 'assigned') });
+        }
+        // Other Sentry-only forms (`is:for_review`, `is:linked`...) mean nothing here and are ignored.
+        continue;
+      }
+      if (key === 'assigned' && value !== '') {
+        terms.push({ kind: 'assigned', value: value.toLowerCase(), negated });
         continue;
       }
       if (key === 'level' && LEVEL_BY_NAME[value.toLowerCase()] !== undefined) {

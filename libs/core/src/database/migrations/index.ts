@@ -1,6 +1,12 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { Accounts1764100000000 } from './1764100000000-accounts';
 import { Triage1764200000000 } from './1764200000000-triage';
+import { AssignmentFeedback1764300000000 } from './1764300000000-assignment-feedback';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1764000000000, Accounts1764100000000, Triage1764200000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Accounts1764100000000,
+  Triage1764200000000,
+  AssignmentFeedback1764300000000,
+];

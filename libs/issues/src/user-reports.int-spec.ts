@@ -1,0 +1,73 @@
+import { Client } from 'pg';
+import { ensurePartitions } from '@app/partitioning';
+import { createTestDatabase, TestDatabase } from '@app/testing';
+import { maintainUserReports, saveUserReports } from './user-reports';
+
+const STORED = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const UNSTORED = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+
+describe('user reports (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    client = new Client({ connectionString: db.url });
+    await client.connect();
+    await ensurePartitions(client);
+    await client.query(`INSERT INTO organizations (name, slug) VALUES ('o', 'o')`);
+    await client.query(`INSERT INTO projects (organization_id, name, slug) VALUES (1, 'p', 'p')`);
+    await client.query(
+      `INSERT INTO issues (project_id, short_id, title, first_seen, last_seen) VALUES (1, 1, 't', now(), now())`,
+    );
+    await client.query(
+      `INSERT INTO events (event_id, received, project_id, issue_id, timestamp, type, level, title, hash, data)
+       VALUES ($1, now(), 1, 1, now(), 1, 4, 't', repeat('a', 32), '{}')`,
+      [STORED],
+    );
+  });
+  afterAll(async () => {
+    await client.end();
+    await db.drop();
+  });
+
+  const report = (eventId: string, comments: string, projectId = 1, created = new Date()) => ({
+    projectId,
+    eventId,
+    name: 'n',
+    email: 'e@example.com',
+    comments,
+    created,
+  });
+
+  it('links reports to the issue of a stored event, ignores a second report and drops deleted projects', async () => {
+    expect(
+      await saveUserReports(client, [
+        report(STORED, 'first'),
+        report(STORED, 'second'),
+        report(UNSTORED, 'early'),
+        report(UNSTORED, 'gone project', 99),
+      ]),
+    ).toBe(2);
+    const { rows } = await client.query(
+      `SELECT replace(event_id::text, '-', '') AS event_id, issue_id, comments FROM user_reports ORDER BY comments`,
+    );
+    expect(rows).toEqual([
+      { event_id: UNSTORED, issue_id: null, comments: 'early' },
+      { event_id: STORED, issue_id: '1', comments: 'first' },
+    ]);
+  });
+
+  it('maintenance links reports whose event was stored meanwhile and deletes expired ones', async () => {
+    await client.query(
+      `INSERT INTO events (event_id, received, project_id, issue_id, timestamp, type, level, title, hash, data)
+       VALUES ($1, now(), 1, 1, now(), 1, 4, 't', repeat('a', 32), '{}')`,
+      [UNSTORED],
+    );
+    const old = 'cccccccccccccccccccccccccccccccc';
+    await saveUserReports(client, [report(old, 'ancient', 1, new Date(Date.now() - 100 * 86_400_000))]);
+    expect(await maintainUserReports(client, 90)).toEqual({ linked: 1, deleted: 1 });
+    const { rows } = await client.query(`SELECT issue_id FROM user_reports ORDER BY id`);
+    expect(rows).toEqual([{ issue_id: '1' }, { issue_id: '1' }]);
+  });
+});
