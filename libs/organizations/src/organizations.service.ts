@@ -319,8 +319,15 @@ export class OrganizationsService {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** Removes a member; the issues of the organization assigned to them become unassigned. */
   async removeMember(memberId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM organization_users WHERE id = $1`, [memberId]);
+    await this.dataSource.query(
+      `WITH removed AS (DELETE FROM organization_users WHERE id = $1 RETURNING organization_id, user_id)
+       UPDATE issues i SET assigned_user_id = NULL
+         FROM removed r, projects p
+        WHERE i.assigned_user_id = r.user_id AND i.project_id = p.id AND p.organization_id = r.organization_id`,
+      [memberId],
+    );
   }
 
   /** Makes a member the organization's one primary owner (with the owner role). */

@@ -23,7 +23,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EventsService } from '@app/events';
-import { IssueCommentsService, IssuesService, parseEventId, STATUS_BY_NAME } from '@app/issues';
+import { IssueAssignmentService, IssueCommentsService, IssuesService, parseEventId } from '@app/issues';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { parsePage, setPaginationHeaders } from '../common/pagination';
@@ -33,7 +33,7 @@ import { IssueDetailDto, IssueTagDto } from './dto/issue.dto';
 import { IssueHashDto } from './dto/issue-hash.dto';
 import { UpdateIssueDto } from './dto/update-issue.dto';
 import { UserReportDto } from './dto/user-report.dto';
-import { statusDetailsFor } from './issues.controller';
+import { applyIssueUpdate } from './issue-update';
 import { listParam } from './issue-list-request';
 import { serializeUserReport } from './issue.mapper';
 import { IssueViewsService } from './issue-views.service';
@@ -58,6 +58,7 @@ function issueDetailController(scope: IssueRouteScope) {
   class IssueDetailController {
     constructor(
       private readonly issues: IssuesService,
+      private readonly assignment: IssueAssignmentService,
       private readonly comments: IssueCommentsService,
       private readonly events: EventsService,
       private readonly triage: TriageAccessService,
@@ -90,9 +91,10 @@ function issueDetailController(scope: IssueRouteScope) {
     @RequireScopes(...WRITE)
     @ApiOperation({
       operationId: op('update_issue'),
-      summary: "Set an issue's status",
+      summary: "Set an issue's status or assignee",
       description:
-        '`{status: "resolved", statusDetails: {inNextRelease: true}}` resolves it in the next release.',
+        '`{status: "resolved", statusDetails: {inNextRelease: true}}` resolves it in the next release; ' +
+        '`{assignedTo: "user:<id>" | "team:<slug>" | "<email>" | null}` assigns or unassigns it.',
     })
     @ApiBody({ type: UpdateIssueDto })
     @ApiOkResponse({ type: IssueDetailDto })
@@ -101,13 +103,17 @@ function issueDetailController(scope: IssueRouteScope) {
       @Body(bodyPipe) body: UpdateIssueDto,
       @Req() req: AuthedRequest,
     ): Promise<IssueDetailDto> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
-      if (body.status) {
-        await this.issues.setStatus([String(issue.id)], {
-          status: STATUS_BY_NAME[body.status]!,
-          statusDetails: statusDetailsFor(body),
-        });
-      }
+      const { issue, project } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
+      await applyIssueUpdate(
+        this.issues,
+        this.assignment,
+        String(project.organizationId),
+        [String(issue.id)],
+        {
+          ...body,
+          merge: undefined,
+        },
+      );
       return this.detail(req.user.user.id, issueId, organizationOf(req));
     }
 

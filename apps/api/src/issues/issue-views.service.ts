@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/core';
-import { IssueEntity, IssuesService } from '@app/issues';
+import { assigneeKey, IssueAssignmentService, IssueEntity, IssuesService } from '@app/issues';
 import { ProjectEntity } from '@app/projects';
 import { IssueDto } from './dto/issue.dto';
 import { serializeIssue } from './issue.mapper';
 import { TriageAccessService } from './triage-access.service';
 
-/** Turns issues into IssueSchema bodies, with their projects and comment counts loaded in one go. */
+/** Turns issues into IssueSchema bodies, with their projects, comment counts and assignees loaded in one go. */
 @Injectable()
 export class IssueViewsService {
   constructor(
     private readonly issues: IssuesService,
+    private readonly assignment: IssueAssignmentService,
     private readonly triage: TriageAccessService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -37,11 +38,12 @@ export class IssueViewsService {
     knownProject?: ProjectEntity,
   ): Promise<IssueDto[]> {
     const ids = issues.map((i) => String(i.id));
-    const [projects, comments] = await Promise.all([
+    const [projects, comments, assignees] = await Promise.all([
       knownProject
         ? Promise.resolve(new Map([[String(knownProject.id), knownProject]]))
         : this.triage.projectsByIds(issues.map((i) => String(i.projectId))),
       this.issues.commentCounts(ids),
+      this.assignment.views(issues),
     ]);
     return issues
       .filter((issue) => projects.has(String(issue.projectId)))
@@ -49,6 +51,7 @@ export class IssueViewsService {
         serializeIssue(issue, projects.get(String(issue.projectId))!, this.config.domain, organizationSlug, {
           numComments: comments.get(String(issue.id)) ?? 0,
           matchingEventId,
+          assignedTo: assignees.get(assigneeKey(issue) ?? '') ?? null,
         }),
       );
   }

@@ -1,4 +1,4 @@
-import { IssueCommentEntity, IssueEntity, IssueStatus, UserReportEntity } from '@app/issues';
+import { AssigneeView, IssueCommentEntity, IssueEntity, IssueStatus, UserReportEntity } from '@app/issues';
 import { ProjectEntity } from '@app/projects';
 import { levelName, typeName } from '../events/event.mapper';
 
@@ -34,7 +34,7 @@ export function serializeIssue(
   project: ProjectEntity,
   baseUrl: string,
   organizationSlug: string,
-  extras: { numComments?: number; matchingEventId?: string | null } = {},
+  extras: { numComments?: number; matchingEventId?: string | null; assignedTo?: AssigneeView | null } = {},
 ) {
   return {
     id: String(issue.id),
@@ -59,7 +59,7 @@ export function serializeIssue(
     stats: { '24h': [] },
     shareId: null,
     logger: null,
-    assignedTo: null,
+    assignedTo: extras.assignedTo ?? null,
     isPublic: issue.isPublic,
     matchingEventId: extras.matchingEventId ?? null,
     subscriptionDetails: null,

@@ -21,13 +21,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { IssueActionError, IssueFilter, IssuesService, STATUS_BY_NAME } from '@app/issues';
+import { IssueAssignmentService, IssueFilter, IssuesService } from '@app/issues';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
 import { IssueDto, IssueStatsDto } from './dto/issue.dto';
 import { UpdateIssueDto } from './dto/update-issue.dto';
 import { listParam, parseIssueSelection, SORT_VALUES, parseSort } from './issue-list-request';
+import { applyIssueUpdate } from './issue-update';
 import { IssueViewsService } from './issue-views.service';
 import { TriageAccessService } from './triage-access.service';
 import { bodyPipe, queryError } from './validation';
@@ -99,6 +100,7 @@ function SelectionQueries(): MethodDecorator {
 export class IssuesController {
   constructor(
     private readonly issues: IssuesService,
+    private readonly assignment: IssueAssignmentService,
     private readonly triage: TriageAccessService,
     private readonly views: IssueViewsService,
   ) {}
@@ -161,7 +163,7 @@ export class IssuesController {
     const selection = parseIssueSelection(query);
     const sort = parseSort(query.sort);
     const page = parsePage(query);
-    const filter: IssueFilter = { ...selection.filter, projectIds };
+    const filter: IssueFilter = { ...selection.filter, projectIds, currentUserId: String(req.user.user.id) };
     let matchingEventId: string | null = null;
     if (selection.parsed.eventId) {
       filter.eventIssueId = await this.issues.findEventIssue(projectIds, selection.parsed.eventId);
@@ -187,11 +189,15 @@ export class IssuesController {
       organizationSlug,
       selection.projectIds,
     );
-    const filter: IssueFilter = { ...selection.filter, projectIds: scope.projects.map((p) => String(p.id)) };
+    const filter: IssueFilter = {
+      ...selection.filter,
+      projectIds: scope.projects.map((p) => String(p.id)),
+      currentUserId: String(req.user.user.id),
+    };
     if (selection.parsed.eventId) {
       filter.eventIssueId = await this.issues.findEventIssue(filter.projectIds, selection.parsed.eventId);
     }
-    return this.issues.select(filter);
+    return { ids: await this.issues.select(filter), organizationId: scope.organizationId };
   }
 
   @Put('organizations/:organizationSlug/issues')
@@ -202,7 +208,7 @@ export class IssuesController {
     description:
       'Select with `id` (repeated) or the same filters as the list. `{status, statusDetails}` sets the status ' +
       '(`statusDetails.inNextRelease` records the current release); `{merge: 1}` merges them into the one with ' +
-      'the highest id. Answers with the request body.',
+      'the highest id; `{assignedTo}` assigns them. Answers with the request body.',
   })
   @SelectionQueries()
   @ApiBody({ type: UpdateIssueDto })
@@ -213,21 +219,8 @@ export class IssuesController {
     @Body(bodyPipe) body: UpdateIssueDto,
     @Req() req: AuthedRequest,
   ): Promise<UpdateIssueDto> {
-    const ids = await this.select(organizationSlug, query, req);
-    if (body.status) {
-      await this.issues.setStatus(ids, {
-        status: STATUS_BY_NAME[body.status]!,
-        statusDetails: statusDetailsFor(body),
-      });
-    }
-    if (body.merge) {
-      try {
-        await this.issues.merge(ids);
-      } catch (error) {
-        if (error instanceof IssueActionError) throw new BadRequestException({ detail: error.message });
-        throw error;
-      }
-    }
+    const { ids, organizationId } = await this.select(organizationSlug, query, req);
+    await applyIssueUpdate(this.issues, this.assignment, organizationId, ids, body);
     return body;
   }
 
@@ -248,7 +241,7 @@ export class IssuesController {
     @Query() query: Record<string, unknown>,
     @Req() req: AuthedRequest,
   ): Promise<{ status: string }> {
-    const ids = await this.select(organizationSlug, query, req);
+    const { ids } = await this.select(organizationSlug, query, req);
     await this.issues.delete(ids);
     return { status: 'resolved' };
   }
@@ -297,16 +290,4 @@ export class IssuesController {
       stats: { [period]: stats.get(String(issue.id)) ?? [] },
     }));
   }
-}
-
-/** What gets stored as statusDetails: only meaningful with `resolved` (release guards) or `ignored`. */
-export function statusDetailsFor(body: UpdateIssueDto): Record<string, unknown> {
-  const details = body.statusDetails ?? {};
-  if (body.status === 'resolved') {
-    if (details.inNextRelease === true || details.inNextRelease === 'true') return { inNextRelease: true };
-    if (typeof details.inRelease === 'string' && details.inRelease) return { inRelease: details.inRelease };
-    return {};
-  }
-  if (body.status === 'ignored') return details;
-  return {};
 }

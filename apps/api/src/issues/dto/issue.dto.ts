@@ -40,7 +40,13 @@ export class IssueDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Not implemented (always null)' })
   shareId: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) logger: string | null;
-  @ApiPropertyOptional({ nullable: true, type: Object, description: 'No assignment yet (always null)' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Object,
+    description:
+      'Who the issue is assigned to: `{type: "user", id, name, email}` or `{type: "team", id, name, slug}`',
+    example: { type: 'user', id: '1', name: 'Jane', email: 'jane@example.com' },
+  })
   assignedTo: object | null;
   @ApiPropertyOptional({ nullable: true, type: String }) subscriptionDetails: string | null;
 }

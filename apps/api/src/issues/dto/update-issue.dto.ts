@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 
 @ApiSchema({ name: 'UpdateIssueSchema' })
 export class UpdateIssueDto {
@@ -27,8 +27,13 @@ export class UpdateIssueDto {
   @ApiPropertyOptional({
     nullable: true,
     type: String,
-    description: 'Accepted and ignored (no assignment yet)',
+    description:
+      'Assigns the issues to a member of their organization (`user:<id>`, the email, or the id) or to one of its ' +
+      'teams (`team:<id>`, `team:<slug>` or `#<slug>`); `null` or `""` unassigns.',
+    example: 'user:1',
   })
   @IsOptional()
+  @IsString()
+  @MaxLength(300)
   assignedTo?: string | null;
 }
