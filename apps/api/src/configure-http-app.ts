@@ -4,13 +4,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig, IngestQueue, SharedStore } from '@app/core';
 import { ProjectKeyCache } from '@app/projects';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { ErrorPageHandler } from './embed/error-page-handler';
 import { IngestHandler } from './ingest/ingest-handler';
 import { ItemCounter } from './ingest/item-counter';
 import { buildOpenApiDocument } from './openapi/build-openapi';
 
 /**
  * Everything main.ts does to the app besides listening, shared with the tests: body parsing, errors,
- * OpenAPI, and the ingest routes mounted on the raw HTTP server ahead of Express.
+ * OpenAPI, and the ingest routes and the crash-report dialog mounted on the raw HTTP server ahead of Express.
  */
 export async function configureHttpApp(app: INestApplication): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
@@ -28,14 +29,15 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
 
   const counter = new ItemCounter(app.get(SharedStore), config.redisPrefix);
   const ingest = new IngestHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue), counter);
+  const errorPage = new ErrorPageHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue));
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as Array<
     (req: IncomingMessage, res: ServerResponse) => void
   >;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!ingest.tryHandle(req, res)) expressListener!(req, res);
+    if (!ingest.tryHandle(req, res) && !errorPage.tryHandle(req, res)) expressListener!(req, res);
   });
   server.on('close', () => void counter.close());
-  Logger.log('Ingest routes mounted ahead of Express', 'Http');
+  Logger.log('Ingest and crash-report dialog routes mounted ahead of Express', 'Http');
 }

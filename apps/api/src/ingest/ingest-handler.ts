@@ -6,6 +6,7 @@ import {
   decodeStoreBody,
   extractSentryKey,
   IngestError,
+  normalizeEventId,
   normalizePublicKey,
   parseDsn,
   parseEnvelope,
@@ -35,12 +36,6 @@ const PREFLIGHT_HEADERS: Record<string, string> = {
 
 export interface KeyLookup {
   lookup(projectId: number, publicKeyHex: string): IngestKeyInfo | null | Promise<IngestKeyInfo | null>;
-}
-
-function eventIdOf(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const hex = value.replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(hex) ? hex : null;
 }
 
 function newEventId(): string {
@@ -145,7 +140,7 @@ export class IngestHandler {
     // Decoded once: the same text is validated here and queued for the worker.
     const text = json.toString('utf8');
     const event = parseJsonObject(text, 'event');
-    const eventId = eventIdOf(event.event_id) ?? newEventId();
+    const eventId = normalizeEventId(event.event_id) ?? newEventId();
     if (event.type === 'transaction') {
       this.counter.add(info.projectId, 'transaction');
       return eventId;
@@ -198,7 +193,7 @@ export class IngestHandler {
       info = await this.authenticate(projectId, dsn.publicKey);
       await this.admit(info);
     }
-    const headerEventId = eventIdOf(envelope.header.event_id);
+    const headerEventId = normalizeEventId(envelope.header.event_id);
     let responseId = headerEventId;
     for (const item of envelope.items) {
       const type = item.header.type;
@@ -212,9 +207,9 @@ export class IngestHandler {
       let eventId: string;
       if (type === 'user_report') {
         // The report names the event it is about; the envelope's id is only a fallback.
-        eventId = eventIdOf(payload.event_id) ?? headerEventId ?? newEventId();
+        eventId = normalizeEventId(payload.event_id) ?? headerEventId ?? newEventId();
       } else {
-        eventId = headerEventId ?? eventIdOf(payload.event_id) ?? newEventId();
+        eventId = headerEventId ?? normalizeEventId(payload.event_id) ?? newEventId();
         responseId = eventId;
       }
       await this.enqueue({ ...context, projectId: info.projectId, eventId, kind: type, payload: text });

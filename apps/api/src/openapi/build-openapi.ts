@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ERROR_PAGE_PATH_ITEM } from '../embed/error-page.openapi';
 import { instanceVersion } from '../root/instance-version';
 
 /** GlitchTip paths end with a slash; the document lists them the way clients call them. */
@@ -98,6 +99,7 @@ function withIngestRoutes(document: OpenAPIObject): OpenAPIObject {
         'Browser Content-Security-Policy reports (`report-uri`).',
         'application/csp-report',
       ),
+      '/api/embed/error-page/': ERROR_PAGE_PATH_ITEM,
     },
   };
 }
