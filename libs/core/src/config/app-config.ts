@@ -90,6 +90,17 @@ export class EnvSchema {
   @Min(1)
   WORKER_BATCH_WAIT_MS: number = 500;
 
+  /**
+   * Scheduling priority (nice, 0-19) of a worker-only process: above 0, the kernel serves the api first when both
+   * share cores, which keeps accept latency low while the worker drains a backlog.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  WORKER_NICE: number = 10;
+
   @IsOptional()
   @Transform(({ value }) => parseBool(value, true))
   MIGRATE_ON_START: boolean = true;
@@ -196,6 +207,7 @@ export interface AppConfig {
   ingestMaxBacklog: number;
   workerBatchSize: number;
   workerBatchWaitMs: number;
+  workerNice: number;
   migrateOnStart: boolean;
   dataDir: string;
   redisPrefix: string;
@@ -251,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ingestMaxBacklog: parsed.INGEST_MAX_BACKLOG,
     workerBatchSize: parsed.WORKER_BATCH_SIZE,
     workerBatchWaitMs: parsed.WORKER_BATCH_WAIT_MS,
+    workerNice: parsed.WORKER_NICE,
     migrateOnStart: parsed.MIGRATE_ON_START,
     dataDir: parsed.GLITCHTIP_DATA_DIR,
     redisPrefix: parsed.REDIS_PREFIX,
