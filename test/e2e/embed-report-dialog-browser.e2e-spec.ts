@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, normalize, sep } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { startTestStack, TestStack } from '../support/test-app';
-import { Api, apiClient, errorEvent, IssueJson, Seed, storeEvent } from '../support/triage';
+import { Api, apiClient, errorEvent, IssueJson, Seed, storeEvent, UserReportJson } from '../support/triage';
 
 // Functions passed to page.evaluate() run in the page; the project's TypeScript has no DOM types.
 declare const window: any;
@@ -89,13 +89,6 @@ function startCustomerSite(dsn: string): Promise<Server> {
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-interface UserReportJson {
-  eventID: string;
-  name: string;
-  email: string;
-  comments: string;
 }
 
 /** Sentry.showReportDialog() from @sentry/browser in a real Chromium, against the running stack. */

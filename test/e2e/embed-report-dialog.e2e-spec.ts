@@ -10,14 +10,8 @@ import {
   Seed,
   sql,
   storeEvent,
+  UserReportJson,
 } from '../support/triage';
-
-interface UserReportJson {
-  eventID: string;
-  name: string;
-  email: string;
-  comments: string;
-}
 
 /** The crash-report dialog `Sentry.showReportDialog()` loads from `/api/embed/error-page/`. */
 describe('crash-report dialog (/api/embed/error-page/)', () => {

@@ -12,15 +12,8 @@ import {
   Seed,
   sql,
   storeEvent,
+  UserReportJson,
 } from '../support/triage';
-
-interface UserReportJson {
-  eventID: string;
-  name: string;
-  email: string;
-  comments: string;
-  dateCreated: string;
-}
 
 /** User feedback sent by SDKs (feedback and legacy user_report envelope items), read back through the API. */
 describe('triage: user feedback from ingest', () => {

@@ -47,6 +47,16 @@ export interface EventJson {
   [key: string]: unknown;
 }
 
+/** UserReportSchema, as the user-reports list answers it. */
+export interface UserReportJson {
+  id: string;
+  eventID: string;
+  name: string;
+  email: string;
+  comments: string;
+  dateCreated: string;
+}
+
 export function dsnParts(dsn: string): { publicKey: string; projectId: string } {
   const url = new URL(dsn);
   return { publicKey: url.username, projectId: url.pathname.replace(/^\//, '') };
