@@ -4,6 +4,7 @@ import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
 import { IngestError, normalizeEventId, normalizePublicKey, parseDsn, readBody } from '@app/ingest';
 import { IngestKeyInfo } from '@app/projects';
 import type { KeyLookup } from '../ingest/ingest-handler';
+import { sendJson } from '../ingest/send-json';
 import { dialogOptions, validateReportForm } from './error-page-form';
 import { renderErrorPageScript } from './error-page-script';
 
@@ -145,14 +146,7 @@ export class ErrorPageHandler {
   }
 
   private send(res: ServerResponse, status: number, body: unknown): void {
-    if (res.headersSent) return;
-    const json = JSON.stringify(body);
-    res.writeHead(status, {
-      ...CORS_HEADERS,
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(json),
-    });
-    res.end(json);
+    sendJson(res, status, body, CORS_HEADERS);
   }
 
   private fail(res: ServerResponse, error: unknown): void {

@@ -15,6 +15,7 @@ import {
 } from '@app/ingest';
 import { IngestKeyInfo } from '@app/projects';
 import { ItemCounter } from './item-counter';
+import { sendJson } from './send-json';
 
 type Endpoint = 'store' | 'envelope' | 'security';
 
@@ -238,15 +239,7 @@ export class IngestHandler {
     body: unknown,
     headers: Record<string, string> = {},
   ): void {
-    if (res.headersSent) return;
-    const json = JSON.stringify(body);
-    res.writeHead(status, {
-      ...CORS_HEADERS,
-      ...headers,
-      'Content-Type': 'application/json',
-      'Content-Length': Buffer.byteLength(json),
-    });
-    res.end(json);
+    sendJson(res, status, body, { ...CORS_HEADERS, ...headers });
   }
 
   private fail(res: ServerResponse, error: unknown): void {
