@@ -1,9 +1,4 @@
-import { rowsOf } from '@app/core';
-
-/** Anything that runs SQL: a TypeORM DataSource or EntityManager, or a pg client. */
-export interface SqlQueryable {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
+import { rowsOf, SqlRunner } from '@app/core';
 
 /** A user report ready to store: the shape of the `user_reports` table. */
 export interface NewUserReport {
@@ -18,10 +13,10 @@ export interface NewUserReport {
 
 /**
  * Stores user reports, each linked to the issue of its event when that event is stored already (otherwise the
- * event links it when it arrives: see `linkUserReportsSql`). A second report about the same event is ignored, as
+ * event links it when the ingest batch writer stores it). A second report about the same event is ignored, as
  * GlitchTip does; reports of projects deleted meanwhile are dropped. Returns how many were stored.
  */
-export async function saveUserReports(m: SqlQueryable, reports: NewUserReport[]): Promise<number> {
+export async function saveUserReports(m: SqlRunner, reports: NewUserReport[]): Promise<number> {
   // The first report about an event wins, within the batch as against stored ones.
   const firsts = new Map<string, NewUserReport>();
   for (const r of reports)
@@ -55,7 +50,7 @@ export async function saveUserReports(m: SqlQueryable, reports: NewUserReport[])
  * (neither saw the other), and deletes reports older than the event retention.
  */
 export async function maintainUserReports(
-  dataSource: SqlQueryable,
+  dataSource: SqlRunner,
   retentionDays: number,
 ): Promise<{ linked: number; deleted: number }> {
   const linked = await dataSource.query(

@@ -1,9 +1,4 @@
-import { rowsOf } from '@app/core';
-/** Anything that can run SQL: a TypeORM DataSource, EntityManager or QueryRunner, or a pg client. */
-export interface SqlRunner {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
+import { rowsOf, SqlRunner } from '@app/core';
 /** Tables range-partitioned by day, with the column they are partitioned on. */
 export const DAILY_PARTITIONED_TABLES = ['events'] as const;
 export type DailyPartitionedTable = (typeof DAILY_PARTITIONED_TABLES)[number];

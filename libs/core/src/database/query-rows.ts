@@ -1,3 +1,8 @@
+/** Anything that can run SQL: a TypeORM DataSource, EntityManager or QueryRunner, or a pg client. */
+export interface SqlRunner {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
 /**
  * The rows of a raw query, whatever shape it came back in: TypeORM answers SELECT/INSERT with the rows,
  * UPDATE/DELETE … RETURNING with `[rows, count]`, and node-postgres with `{ rows }`.
