@@ -98,6 +98,11 @@ describe('triage: assignment', () => {
       expect([assignedTo, res.status]).toEqual([assignedTo, 400]);
       expect(res.body).toEqual({ detail: expect.any(String) });
     }
+    // A team of the organization without access to the issue's project.
+    await expectOk(org.owner.post(`/api/0/organizations/${org.slug}/teams/`, { slug: 'elsewhere' }), 201);
+    const noAccess = await org.owner.put(`/api/0/issues/${alpha.id}/`, { assignedTo: '#elsewhere' });
+    expect(noAccess.status).toBe(400);
+    expect(noAccess.body.detail).toMatch(/no access/);
     const unchanged = await expectOk<AssignedIssue>(org.owner.get(`/api/0/issues/${alpha.id}/`));
     expect(unchanged).toMatchObject({ status: 'unresolved', assignedTo: { type: 'team' } });
     expect((await org.owner.put(`/api/0/issues/${alpha.id}/`, { assignedTo: 42 })).status).toBe(422);

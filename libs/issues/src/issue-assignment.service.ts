@@ -42,6 +42,19 @@ export class IssueAssignmentService {
     return { type: 'user', id: String(rows[0].id) };
   }
 
+  /** A team can only be given issues of projects it has access to (as in Sentry); throws IssueActionError. */
+  async checkAccess(issueIds: string[], assignee: IssueAssignee | null): Promise<void> {
+    if (assignee?.type !== 'team' || issueIds.length === 0) return;
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT i.id FROM issues i
+        WHERE i.id = ANY($1::bigint[])
+          AND NOT EXISTS (SELECT 1 FROM project_teams pt WHERE pt.project_id = i.project_id AND pt.team_id = $2)
+        LIMIT 1`,
+      [issueIds, assignee.id],
+    );
+    if (rows[0]) throw new IssueActionError("The team has no access to the issue's project");
+  }
+
   async assign(issueIds: string[], assignee: IssueAssignee | null): Promise<void> {
     if (issueIds.length === 0) return;
     await this.dataSource.query(

@@ -28,6 +28,7 @@ export async function applyIssueUpdate(
   try {
     const assignee =
       body.assignedTo === undefined ? undefined : await assignment.resolve(organizationId, body.assignedTo);
+    if (assignee) await assignment.checkAccess(ids, assignee);
     if (body.status) {
       await issues.setStatus(ids, {
         status: STATUS_BY_NAME[body.status]!,
