@@ -1,37 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { BootstrapResult } from '../../apps/api/src/manage';
-import { http } from '../support/http';
+import { http, rawPost } from '../support/http';
 import { startTestStack, TestStack } from '../support/test-app';
 
 function eventEnvelope(eventId: string, message: string): string {
   return `${JSON.stringify({ event_id: eventId })}\n{"type":"event"}\n${JSON.stringify({ event_id: eventId, message, level: 'error' })}\n`;
-}
-
-/** A raw POST with exactly these bytes and headers. */
-function rawPost(baseUrl: string, path: string, body: Buffer | string, headers: Record<string, string> = {}) {
-  const url = new URL(baseUrl);
-  return new Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }>(
-    (resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, method: 'POST', path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* keep text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    },
-  );
 }
 
 describe('ingest rejects bad input clearly and keeps every valid event', () => {

@@ -137,7 +137,7 @@ describe('triage: user feedback from ingest', () => {
     expect((await reportsOf(togetherIssue.id)).map((r) => r.comments)).toEqual(['same envelope']);
   });
 
-  it('refuses a user_report that is not JSON, and keeps an unusable one for inspection instead of losing it', async () => {
+  it('refuses a user_report that is not JSON or has no comments at the api, so nothing answered 200 is dropped', async () => {
     const eventId = newEventId();
     const bad = await postEnvelope({ event_id: eventId }, [[{ type: 'user_report' }, '{not json']]);
     expect(bad.status).toBe(400);
@@ -146,12 +146,12 @@ describe('triage: user feedback from ingest', () => {
     const empty = await postEnvelope({ event_id: eventId }, [
       [{ type: 'user_report' }, JSON.stringify({ event_id: eventId, name: 'Nobody' })],
     ]);
-    expect(empty.status).toBe(200);
+    expect(empty.status).toBe(400);
+    expect(empty.body.detail).toMatch(/no comments/);
     await stack.drain();
-    const failures = await sql(stack, `SELECT error FROM event_processing_failures WHERE event_id = $1`, [
-      eventId,
-    ]);
-    expect(failures).toEqual([{ error: expect.stringMatching(/no comments/) }]);
+    expect(
+      await sql(stack, `SELECT id FROM event_processing_failures WHERE event_id = $1`, [eventId]),
+    ).toEqual([]);
     expect(await sql(stack, `SELECT id FROM user_reports WHERE event_id = $1`, [eventId])).toEqual([]);
   });
 

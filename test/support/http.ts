@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -43,4 +44,38 @@ export async function runNodeSdk(dsn: string, scenario: string): Promise<string>
     { timeout: 30_000 },
   );
   return stdout;
+}
+
+export interface RawResult {
+  status: number;
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A raw POST with exactly these bytes and headers (fetch would normalize both). */
+export function rawPost(
+  baseUrl: string,
+  path: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<RawResult> {
+  const url = new URL(baseUrl);
+  return new Promise<RawResult>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method: 'POST', path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* keep text */
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -7,6 +7,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ErrorPageHandler } from './embed/error-page-handler';
 import { IngestHandler } from './ingest/ingest-handler';
 import { ItemCounter } from './ingest/item-counter';
+import { answerLastResort } from './ingest/send-json';
 import { buildOpenApiDocument } from './openapi/build-openapi';
 
 /**
@@ -36,7 +37,11 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
   >;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!ingest.tryHandle(req, res) && !errorPage.tryHandle(req, res)) expressListener!(req, res);
+    try {
+      if (!ingest.tryHandle(req, res) && !errorPage.tryHandle(req, res)) expressListener!(req, res);
+    } catch (error) {
+      answerLastResort(res, error);
+    }
   });
   server.on('close', () => void counter.close());
   Logger.log('Ingest and crash-report dialog routes mounted ahead of Express', 'Http');

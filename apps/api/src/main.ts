@@ -10,6 +10,7 @@ import {
   loadConfig,
   logLevels,
   PidLockedError,
+  surviveStrayErrors,
   withDataDirSecret,
 } from '@app/core';
 import { startWorker } from '../../worker/src/main';
@@ -87,6 +88,7 @@ function printWelcome(config: AppConfig, port: number): void {
 }
 
 async function bootstrap(): Promise<void> {
+  surviveStrayErrors();
   const config = configOrExit();
   if (config.role === 'worker') {
     await startWorker(config);

@@ -3,11 +3,12 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer } from 'node:http';
 import { getPriority, setPriority } from 'node:os';
-import { AppConfig, ConfigError, loadConfig, logLevels } from '@app/core';
+import { AppConfig, ConfigError, loadConfig, logLevels, surviveStrayErrors } from '@app/core';
 import { WorkerModule } from './worker.module';
 
 /** Starts the worker alone (SERVER_ROLE=worker): queue consumers and schedules, on PostgreSQL and Redis. */
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  surviveStrayErrors();
   lowerPriority(config.workerNice);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: logLevels(config),
@@ -51,4 +52,10 @@ async function bootstrap(): Promise<void> {
   await startWorker(config);
 }
 
-if (require.main === module) void bootstrap();
+if (require.main === module) {
+  // A worker that cannot start must exit (its supervisor restarts it), not linger without consumers.
+  bootstrap().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -16,3 +16,4 @@ export * from './queue/in-process-ingest-queue';
 export * from './queue/ingest-journal';
 export * from './queue/job-queue';
 export * from './queue/queue.module';
+export * from './process/stray-errors';

@@ -4,7 +4,7 @@ import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
 import { IngestError, normalizeEventId, normalizePublicKey, parseDsn, readBody } from '@app/ingest';
 import { IngestKeyInfo } from '@app/projects';
 import type { KeyLookup } from '../ingest/ingest-handler';
-import { sendJson } from '../ingest/send-json';
+import { answerLastResort, sendJson } from '../ingest/send-json';
 import { dialogOptions, validateReportForm } from './error-page-form';
 import { renderErrorPageScript } from './error-page-script';
 
@@ -44,7 +44,13 @@ export class ErrorPageHandler {
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     if (!path.includes('/embed/') || !ERROR_PAGE_PATH.test(path)) return false;
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
-    this.handle(req, res, query).catch((error: unknown) => this.fail(res, error));
+    this.handle(req, res, query).catch((error: unknown) => {
+      try {
+        this.fail(res, error);
+      } catch (failure) {
+        answerLastResort(res, failure);
+      }
+    });
     return true;
   }
 

@@ -3,19 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
 import {
+  cspReportsToEvents,
   decodeStoreBody,
   extractSentryKey,
   IngestError,
+  InvalidUserReportError,
   normalizeEventId,
   normalizePublicKey,
   parseDsn,
   parseEnvelope,
   parseJsonObject,
   readBody,
+  userReportFromFeedback,
+  userReportFromItem,
 } from '@app/ingest';
 import { IngestKeyInfo } from '@app/projects';
 import { ItemCounter } from './item-counter';
-import { sendJson } from './send-json';
+import { answerLastResort, headerSafeText, sendJson } from './send-json';
 
 type Endpoint = 'store' | 'envelope' | 'security';
 
@@ -67,7 +71,13 @@ export class IngestHandler {
     if (!match) return false;
     const endpoint: Endpoint = match[2] === 'csp-report' ? 'security' : (match[2] as Endpoint);
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
-    this.handle(req, res, Number(match[1]), endpoint, query).catch((error: unknown) => this.fail(res, error));
+    this.handle(req, res, Number(match[1]), endpoint, query).catch((error: unknown) => {
+      try {
+        this.fail(res, error);
+      } catch (failure) {
+        answerLastResort(res, failure);
+      }
+    });
     return true;
   }
 
@@ -171,6 +181,9 @@ export class IngestHandler {
     }
     if (typeof report !== 'object' || report === null)
       throw new IngestError(400, 'security report must be a JSON object');
+    // Checked here, not only in the worker: a report answered 200 must become an event.
+    if (cspReportsToEvents(report).length === 0)
+      throw new IngestError(400, 'security report holds no CSP violation');
     const eventId = newEventId();
     await this.enqueue({ ...context, projectId: info.projectId, eventId, kind: 'csp', payload: text });
     return eventId;
@@ -213,6 +226,7 @@ export class IngestHandler {
         eventId = headerEventId ?? normalizeEventId(payload.event_id) ?? newEventId();
         responseId = eventId;
       }
+      if (type !== 'event') checkUserReport(type, payload, eventId);
       await this.enqueue({ ...context, projectId: info.projectId, eventId, kind: type, payload: text });
     }
     return responseId;
@@ -261,7 +275,7 @@ export class IngestHandler {
         res,
         error.status,
         { detail: error.detail },
-        { 'X-Sentry-Error': error.detail.slice(0, 200) },
+        { 'X-Sentry-Error': headerSafeText(error.detail) },
       );
       return;
     }
@@ -271,6 +285,21 @@ export class IngestHandler {
 }
 
 type JobContext = Pick<IngestJobData, 'receivedAt' | 'clientIp' | 'sentryClient'>;
+
+/** A report the worker could not store (no comments, no feedback message) is refused now rather than lost later. */
+function checkUserReport(
+  type: 'feedback' | 'user_report',
+  payload: Record<string, unknown>,
+  eventId: string,
+): void {
+  try {
+    if (type === 'user_report') userReportFromItem(payload, eventId);
+    else userReportFromFeedback(payload, eventId);
+  } catch (error) {
+    if (error instanceof InvalidUserReportError) throw new IngestError(400, `${type} item: ${error.message}`);
+    throw error;
+  }
+}
 
 class RateLimited extends Error {
   constructor(

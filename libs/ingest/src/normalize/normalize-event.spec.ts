@@ -61,6 +61,17 @@ describe('normalizeEvent: timestamp', () => {
     );
   });
 
+  it('replaces timestamps no date can show (past year 9999, 1e308) and never throws on them', () => {
+    for (const timestamp of [1e308, 253_402_300_800, '1e308', Number.MAX_VALUE]) {
+      const event = normalize({ timestamp, start_timestamp: timestamp });
+      expect(event.timestamp).toBe(RECEIVED_SECONDS);
+      expect(event.start_timestamp).toBeUndefined();
+      expect(event.errors).toContainEqual(
+        expect.objectContaining({ type: 'invalid_data', name: 'timestamp' }),
+      );
+    }
+  });
+
   it('uses the receive time when missing', () => {
     const event = normalize({});
     expect(event.timestamp).toBe(RECEIVED_SECONDS);

@@ -1,5 +1,7 @@
 const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+/** 9999-12-31T23:59:59Z: the last second an ISO 8601 date (and a JavaScript Date's ISO text) can show. */
+const MAX_TIMESTAMP_SECONDS = 253_402_300_799;
 const NUMERIC = /^\s*-?\d+(?:\.\d+)?\s*$/;
 
 /**
@@ -8,7 +10,10 @@ const NUMERIC = /^\s*-?\d+(?:\.\d+)?\s*$/;
  * Returns `undefined` when the value is not a usable timestamp (including years after 9999).
  */
 export function parseTimestamp(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? roundMicros(value) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 && value <= MAX_TIMESTAMP_SECONDS
+      ? roundMicros(value)
+      : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (NUMERIC.test(text)) return parseTimestamp(Number(text));
