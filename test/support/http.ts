@@ -58,6 +58,7 @@ export function rawPost(
   path: string,
   body: Buffer | string,
   headers: Record<string, string> = {},
+  timeoutMs = 30_000,
 ): Promise<RawResult> {
   const url = new URL(baseUrl);
   return new Promise<RawResult>((resolve, reject) => {
@@ -76,6 +77,8 @@ export function rawPost(
       });
     });
     req.on('error', reject);
+    // An answer that never comes is a failure to report, not a test that hangs.
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.end(body);
   });
 }
