@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { http } from '../support/http';
 import { startTestStack, TestStack } from '../support/test-app';
 
@@ -27,6 +29,12 @@ describe('OpenAPI document and Swagger UI', () => {
       expect(paths).toContain(path);
     }
     expect(paths.filter((p) => p.startsWith('/api/') && !p.endsWith('/'))).toEqual([]);
+  });
+
+  it('serves exactly the committed openapi.json (run `npm run openapi` after an API change)', async () => {
+    const served = await http<Record<string, unknown>>(stack.baseUrl, '/api/openapi.json');
+    const committed = JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8')) as unknown;
+    expect(served.body).toEqual(committed);
   });
 
   it('serves Swagger UI at /api/docs', async () => {
