@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, ConfigModule, DatabaseModule, IngestConsumerModule, RedisModule } from '@app/core';
 import { IngestModule } from '@app/ingest';
+import { IssuesModule } from '@app/issues';
+import { PartitioningModule } from '@app/partitioning';
 import { EventIngestProcessor } from './processors/event-ingest.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { MaintenanceSchedule } from './schedules/maintenance.schedule';
@@ -21,6 +23,8 @@ export class WorkerModule {
         ScheduleModule.forRoot(),
         IngestConsumerModule.forRoot(),
         IngestModule,
+        IssuesModule,
+        PartitioningModule,
       ],
       providers: [EventIngestProcessor, MaintenanceProcessor, MaintenanceSchedule],
     };

@@ -1,3 +1,4 @@
 export * from './entities/event.entity';
+export * from './events.repository';
 export * from './events.service';
 export * from './events.module';

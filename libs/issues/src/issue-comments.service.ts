@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DirectoryRepository } from '@app/organizations';
 import { IssueCommentEntity } from './entities/issue-comment.entity';
 import { UserReportEntity } from './entities/user-report.entity';
+import { IssueCommentsRepository } from './issue-comments.repository';
+import { UserReportsRepository } from './user-reports.repository';
 
 export interface CommentWithAuthor {
   comment: IssueCommentEntity;
@@ -12,85 +13,58 @@ export interface CommentWithAuthor {
 /** Comments on issues and the user reports (feedback) attached to them. */
 @Injectable()
 export class IssueCommentsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly comments: IssueCommentsRepository,
+    private readonly userReportsRepository: UserReportsRepository,
+    private readonly directory: DirectoryRepository,
+  ) {}
 
   async list(
     issueId: string,
     offset: number,
     limit: number,
   ): Promise<{ items: CommentWithAuthor[]; total: number }> {
-    const rows: Array<{
-      id: string;
-      issue_id: string;
-      user_id: string | null;
-      text: string;
-      created: Date;
-      email: string | null;
-      total: string;
-    }> = await this.dataSource.query(
-      `SELECT c.id, c.issue_id, c.user_id, c.text, c.created, u.email, count(*) OVER () AS total
-           FROM issue_comments c LEFT JOIN users u ON u.id = c.user_id
-          WHERE c.issue_id = $1 ORDER BY c.created DESC, c.id DESC OFFSET $2 LIMIT $3`,
-      [issueId, offset, limit],
-    );
-    let total = Number(rows[0]?.total ?? 0);
-    if (rows.length === 0 && offset > 0) {
-      const counted: Array<{ n: string }> = await this.dataSource.query(
-        `SELECT count(*) AS n FROM issue_comments WHERE issue_id = $1`,
-        [issueId],
-      );
-      total = Number(counted[0]?.n ?? 0);
-    }
+    const { items, total } = await this.comments.pageOfIssue(issueId, offset, limit);
+    const authorIds = [...new Set(items.map((c) => c.userId).filter((id): id is string => id !== null))];
+    const emails = new Map((await this.directory.usersByIds(authorIds)).map((u) => [u.id, u.email]));
     return {
       total,
-      items: rows.map((r) => ({
-        comment: Object.assign(new IssueCommentEntity(), {
-          id: String(r.id),
-          issueId: String(r.issue_id),
-          userId: r.user_id === null ? null : String(r.user_id),
-          text: r.text,
-          created: r.created,
-        }),
-        author: r.user_id === null ? null : { id: String(r.user_id), email: r.email ?? '' },
+      items: items.map((comment) => ({
+        comment,
+        author:
+          comment.userId === null ? null : { id: comment.userId, email: emails.get(comment.userId) ?? '' },
       })),
     };
   }
 
   async find(issueId: string, commentId: string): Promise<IssueCommentEntity | null> {
     if (!/^\d{1,18}$/.test(commentId)) return null;
-    return this.dataSource.getRepository(IssueCommentEntity).findOneBy({ id: commentId, issueId });
+    return this.comments.find(issueId, commentId);
   }
 
   create(issueId: string, userId: string, text: string): Promise<IssueCommentEntity> {
-    const repo = this.dataSource.getRepository(IssueCommentEntity);
-    return repo.save(repo.create({ issueId, userId, text }));
+    return this.comments.create(issueId, userId, text);
   }
 
-  async update(comment: IssueCommentEntity, text: string): Promise<IssueCommentEntity> {
+  update(comment: IssueCommentEntity, text: string): Promise<IssueCommentEntity> {
     comment.text = text;
-    return this.dataSource.getRepository(IssueCommentEntity).save(comment);
+    return this.comments.save(comment);
   }
 
-  async remove(comment: IssueCommentEntity): Promise<void> {
-    await this.dataSource.getRepository(IssueCommentEntity).delete({ id: comment.id });
+  remove(comment: IssueCommentEntity): Promise<void> {
+    return this.comments.remove(comment.id);
   }
 
-  async userReports(
+  userReports(
     issueId: string,
     offset: number,
     limit: number,
   ): Promise<{ items: UserReportEntity[]; total: number }> {
-    const [items, total] = await this.dataSource.getRepository(UserReportEntity).findAndCount({
-      where: { issueId },
-      order: { created: 'DESC', id: 'DESC' },
-      skip: offset,
-      take: limit,
-    });
-    return { items, total };
+    return this.userReportsRepository.pageOfIssue(issueId, offset, limit);
   }
 
   /** The user report about one event of a project, if any. */
   userReportForEvent(projectId: string, eventId: string): Promise<UserReportEntity | null> {
-    return this.dataSource.getRepository(UserReportEntity).findOneBy({ projectId, eventId });
+    return this.userReportsRepository.forEvent(projectId, eventId);
   }
 }

@@ -1,19 +1,20 @@
-import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { ensurePartitions } from '@app/partitioning';
-import { createTestDatabase, TestDatabase } from '@app/testing';
-import { maintainUserReports, saveUserReports } from './user-reports';
+import { DomainTestApp, startDomainApp } from '@app/testing';
+import { IssuesModule } from './issues.module';
+import { UserReportsMaintenance } from './user-reports-maintenance.service';
+import { saveUserReports } from './user-reports';
 
 const STORED = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const UNSTORED = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 
 describe('user reports (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let client: Client;
+  let t: DomainTestApp;
+  let client: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new Client({ connectionString: db.url });
-    await client.connect();
+    t = await startDomainApp([IssuesModule]);
+    client = t.app.get(DataSource);
     await ensurePartitions(client);
     await client.query(`INSERT INTO organizations (name, slug) VALUES ('o', 'o')`);
     await client.query(`INSERT INTO projects (organization_id, name, slug) VALUES (1, 'p', 'p')`);
@@ -26,10 +27,7 @@ describe('user reports (PostgreSQL)', () => {
       [STORED],
     );
   });
-  afterAll(async () => {
-    await client.end();
-    await db.drop();
-  });
+  afterAll(() => t.close());
 
   const report = (eventId: string, comments: string, projectId = 1, created = new Date()) => ({
     projectId,
@@ -49,7 +47,7 @@ describe('user reports (PostgreSQL)', () => {
         report(UNSTORED, 'gone project', 99),
       ]),
     ).toBe(2);
-    const { rows } = await client.query(
+    const rows: unknown[] = await client.query(
       `SELECT replace(event_id::text, '-', '') AS event_id, issue_id, comments FROM user_reports ORDER BY comments`,
     );
     expect(rows).toEqual([
@@ -66,8 +64,8 @@ describe('user reports (PostgreSQL)', () => {
     );
     const old = 'cccccccccccccccccccccccccccccccc';
     await saveUserReports(client, [report(old, 'ancient', 1, new Date(Date.now() - 100 * 86_400_000))]);
-    expect(await maintainUserReports(client, 90)).toEqual({ linked: 1, deleted: 1 });
-    const { rows } = await client.query(`SELECT issue_id FROM user_reports ORDER BY id`);
+    expect(await t.app.get(UserReportsMaintenance).run(90)).toEqual({ linked: 1, deleted: 1 });
+    const rows: unknown[] = await client.query(`SELECT issue_id FROM user_reports ORDER BY id`);
     expect(rows).toEqual([{ issue_id: '1' }, { issue_id: '1' }]);
   });
 });

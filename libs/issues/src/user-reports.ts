@@ -44,26 +44,3 @@ export async function saveUserReports(m: SqlRunner, reports: NewUserReport[]): P
   );
   return rowsOf<unknown>(rows).length;
 }
-
-/**
- * Maintenance: links the reports whose event was stored by a batch running at the same moment as the report's
- * (neither saw the other), and deletes reports older than the event retention.
- */
-export async function maintainUserReports(
-  dataSource: SqlRunner,
-  retentionDays: number,
-): Promise<{ linked: number; deleted: number }> {
-  const linked = await dataSource.query(
-    `UPDATE user_reports ur SET issue_id = e.issue_id
-       FROM events e
-      WHERE ur.issue_id IS NULL AND e.event_id = ur.event_id AND e.project_id = ur.project_id
-        AND ur.created > now() - make_interval(days => $1)
-     RETURNING ur.id`,
-    [retentionDays],
-  );
-  const deleted = await dataSource.query(
-    `DELETE FROM user_reports WHERE created < now() - make_interval(days => $1) RETURNING id`,
-    [retentionDays],
-  );
-  return { linked: rowsOf<unknown>(linked).length, deleted: rowsOf<unknown>(deleted).length };
-}

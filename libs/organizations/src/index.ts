@@ -1,5 +1,6 @@
 export * from './accounts.service';
 export * from './credentials';
+export * from './directory.repository';
 export * from './entities/api-token.entity';
 export * from './entities/email-address.entity';
 export * from './entities/organization-user.entity';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsService } from './accounts.service';
+import { DirectoryRepository } from './directory.repository';
 import { ApiTokenEntity } from './entities/api-token.entity';
 import { EmailAddressEntity } from './entities/email-address.entity';
 import { OrganizationUserEntity } from './entities/organization-user.entity';
@@ -23,7 +24,7 @@ import { SessionsService } from './sessions.service';
       UserSessionEntity,
     ]),
   ],
-  providers: [AccountsService, OrganizationsService, SessionsService],
-  exports: [AccountsService, OrganizationsService, SessionsService, TypeOrmModule],
+  providers: [AccountsService, OrganizationsService, SessionsService, DirectoryRepository],
+  exports: [AccountsService, OrganizationsService, SessionsService, DirectoryRepository, TypeOrmModule],
 })
 export class OrganizationsModule {}

@@ -1,1 +1,1 @@
-export * from './partitions';
+export * from './partitions.repository';

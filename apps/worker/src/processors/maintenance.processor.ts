@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, createJobQueue, JobQueue, QueueName } from '@app/core';
-import { maintainUserReports } from '@app/issues';
-import { deleteIssuesWithoutEvents, dropExpiredPartitions, ensurePartitions } from '@app/partitioning';
+import { IssuesService, UserReportsMaintenance } from '@app/issues';
+import { PartitionsRepository } from '@app/partitioning';
 
 export const MaintenanceJob = { Partitions: 'partitions' } as const;
 
@@ -15,7 +13,9 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly partitions: PartitionsRepository,
+    private readonly issues: IssuesService,
+    private readonly userReports: UserReportsMaintenance,
   ) {
     this.queue = createJobQueue(config, QueueName.Maintenance);
   }
@@ -44,10 +44,10 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     deletedIssues: number;
     userReports: { linked: number; deleted: number };
   }> {
-    const created = await ensurePartitions(this.dataSource);
-    const dropped = await dropExpiredPartitions(this.dataSource, this.config.maxEventLifeDays);
-    const deletedIssues = await deleteIssuesWithoutEvents(this.dataSource, this.config.maxEventLifeDays);
-    const userReports = await maintainUserReports(this.dataSource, this.config.maxEventLifeDays);
+    const created = await this.partitions.ensurePartitions();
+    const dropped = await this.partitions.dropExpiredPartitions(this.config.maxEventLifeDays);
+    const deletedIssues = await this.issues.deleteIssuesWithoutEvents(this.config.maxEventLifeDays);
+    const userReports = await this.userReports.run(this.config.maxEventLifeDays);
     this.logger.log(
       `partitions ensured; dropped ${dropped.length}; deleted ${deletedIssues} empty issues; user reports: ` +
         `${userReports.linked} linked, ${userReports.deleted} expired`,

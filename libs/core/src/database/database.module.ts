@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { embeddedDatabaseUrl } from './embedded-postgres';
 import { MIGRATIONS } from './migrations';
+import { Transactions } from './transactions';
 
 /**
  * TypeORM on `pg`. Without DATABASE_URL it connects to the embedded PostgreSQL the process opened (see
@@ -14,6 +15,9 @@ export class DatabaseModule {
   static forRoot(): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [Transactions],
+      exports: [Transactions],
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],

@@ -1,4 +1,11 @@
+import { Injectable, Module } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { rowsOf, SqlRunner } from '@app/core';
+
+// The partition DDL of the day-partitioned tables. Functions over a SqlRunner, because migrate runs them on a
+// bare pg client before any Nest application exists.
+
 /** Tables range-partitioned by day, with the column they are partitioned on. */
 export const DAILY_PARTITIONED_TABLES = ['events'] as const;
 export type DailyPartitionedTable = (typeof DAILY_PARTITIONED_TABLES)[number];
@@ -66,8 +73,8 @@ export async function listDailyPartitions(
 }
 
 /**
- * Drops whole daily partitions whose every row is older than `maxAgeDays`, then deletes the issues left
- * without any event. Returns the dropped partition names.
+ * Drops whole daily partitions whose every row is older than `maxAgeDays` (the issues left without events are
+ * the issues lib's to delete). Returns the dropped partition names.
  */
 export async function dropExpiredPartitions(
   db: SqlRunner,
@@ -88,28 +95,23 @@ export async function dropExpiredPartitions(
   return dropped;
 }
 
-/** Deletes issues whose events have all expired, in bounded batches. */
-export async function deleteIssuesWithoutEvents(
-  db: SqlRunner,
-  maxAgeDays: number,
-  now = new Date(),
-): Promise<number> {
-  const cutoff = new Date(now.getTime() - maxAgeDays * DAY_MS);
-  let total = 0;
-  for (;;) {
-    const rows = rowsOf<{ id: string }>(
-      await db.query(
-        `WITH doomed AS (
-         SELECT i.id FROM issues i
-          WHERE i.last_seen < $1
-            AND NOT EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id)
-          LIMIT 1000)
-       DELETE FROM issues WHERE id IN (SELECT id FROM doomed) RETURNING id`,
-        [cutoff.toISOString()],
-      ),
-    );
-    const deleted = rows.length;
-    total += deleted;
-    if (deleted < 1000) return total;
+/** The same partition upkeep on the application's database, for Nest services. */
+@Injectable()
+export class PartitionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  ensurePartitions(now = new Date(), daysAhead = 3): Promise<string[]> {
+    return ensurePartitions(this.dataSource, now, daysAhead);
+  }
+
+  ensureDailyPartition(table: DailyPartitionedTable, day: Date): Promise<void> {
+    return ensureDailyPartition(this.dataSource, table, day);
+  }
+
+  dropExpiredPartitions(maxAgeDays: number, now = new Date()): Promise<string[]> {
+    return dropExpiredPartitions(this.dataSource, maxAgeDays, now);
   }
 }
+
+@Module({ providers: [PartitionsRepository], exports: [PartitionsRepository] })
+export class PartitioningModule {}

@@ -1,0 +1,249 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from '@app/core';
+import { EventEntity } from './entities/event.entity';
+
+/** Events are always read within one issue or one project (the table's indexes lead with these columns). */
+export type EventScope = { column: 'issue_id' | 'project_id'; id: string };
+
+/** What a new issue split off by unmerge takes from the newest event of its hash. */
+export interface IssueTemplate {
+  title: string;
+  culprit: string;
+  type: number;
+  level: number;
+  platform: string | null;
+  metadata: unknown;
+}
+
+/** Tag value counts of an issue's events, truncated to the lengths `issue_tags` stores. */
+export interface EventTagCount {
+  key: string;
+  value: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+export interface IssueEventSummary {
+  count: number;
+  firstSeen: Date | null;
+  lastSeen: Date | null;
+  firstRelease: string | null;
+  lastRelease: string | null;
+}
+
+/** All SQL on the day-partitioned `events` table. Methods that take `m` run in the caller's transaction. */
+@Injectable()
+export class EventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(EventEntity);
+  }
+
+  /** One page, newest first. */
+  page(scope: EventScope, offset: number, limit: number): Promise<EventEntity[]> {
+    return this.repo
+      .createQueryBuilder('e')
+      .where(`e.${scope.column} = :id`, { id: scope.id })
+      .orderBy('e.received', 'DESC')
+      .addOrderBy('e.event_id', 'DESC')
+      .offset(offset)
+      .limit(limit)
+      .getMany();
+  }
+
+  /** How many events the scope holds, counted up to `cap` (so that counting stays cheap on large issues). */
+  async countUpTo(scope: EventScope, cap: number): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${scope.column} = $1 LIMIT $2) c`,
+      [scope.id, cap],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The id of the next event after (`newer`) or before `event` in receive order within the scope. */
+  async neighbourId(scope: EventScope, event: EventEntity, newer: boolean): Promise<string | null> {
+    const rows: Array<{ event_id: string }> = await this.dataSource.query(
+      `SELECT event_id FROM events
+        WHERE ${scope.column} = $1 AND received ${newer ? '>=' : '<='} $2
+          AND (received ${newer ? '>' : '<'} $2 OR event_id ${newer ? '>' : '<'} $3)
+        ORDER BY received ${newer ? 'ASC' : 'DESC'}, event_id ${newer ? 'ASC' : 'DESC'} LIMIT 1`,
+      [scope.id, event.received.toISOString(), event.eventId],
+    );
+    return rows[0]?.event_id ?? null;
+  }
+
+  latestInIssue(issueId: string): Promise<EventEntity | null> {
+    return this.repo.findOne({ where: { issueId }, order: { received: 'DESC', eventId: 'DESC' } });
+  }
+
+  findInIssue(issueId: string, eventId: string): Promise<EventEntity | null> {
+    return this.repo.findOne({ where: { issueId, eventId } });
+  }
+
+  findInProject(projectId: string, eventId: string): Promise<EventEntity | null> {
+    return this.repo.findOne({ where: { projectId, eventId } });
+  }
+
+  latestOfHash(issueId: string, hash: string): Promise<EventEntity | null> {
+    return this.repo
+      .createQueryBuilder('e')
+      .where('e.issue_id = :issueId AND e.hash = :hash', { issueId, hash })
+      .orderBy('e.received', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
+  /** The issue holding an event, among the given projects. */
+  async issueIdOfEvent(projectIds: string[], eventId: string): Promise<string | null> {
+    const rows: Array<{ issue_id: string }> = await this.dataSource.query(
+      `SELECT issue_id FROM events WHERE event_id = $1 AND project_id = ANY($2::bigint[]) LIMIT 1`,
+      [eventId, projectIds],
+    );
+    return rows[0]?.issue_id == null ? null : String(rows[0].issue_id);
+  }
+
+  /**
+   * The issue of each stored event among `events` (project id and 32-hex event id), keyed `project:event`; events
+   * not stored (yet) are absent.
+   */
+  async issueIdsOfEvents(
+    events: Array<{ projectId: number | string; eventId: string }>,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
+    if (events.length === 0) return new Map();
+    const rows = rowsOf<{ project_id: string; event_id: string; issue_id: string }>(
+      await m.query(
+        `SELECT DISTINCT ON (e.project_id, e.event_id) e.project_id, replace(e.event_id::text, '-', '') AS event_id,
+                e.issue_id
+           FROM unnest($1::bigint[], $2::uuid[]) AS x(p, e)
+           JOIN events e ON e.event_id = x.e AND e.project_id = x.p`,
+        [events.map((e) => e.projectId), events.map((e) => e.eventId)],
+      ),
+    );
+    return new Map(rows.map((r) => [`${r.project_id}:${r.event_id}`, String(r.issue_id)]));
+  }
+
+  /** What a new issue split off from `issueId` for `hash` starts from: the hash's newest event. */
+  async templateOfHash(m: EntityManager, issueId: string, hash: string): Promise<IssueTemplate | null> {
+    const rows: IssueTemplate[] = await m.query(
+      `SELECT title, culprit, type, level, platform, data->'metadata' AS metadata FROM events
+        WHERE issue_id = $1 AND hash = $2 ORDER BY received DESC LIMIT 1`,
+      [issueId, hash],
+    );
+    return rows[0] ?? null;
+  }
+
+  async moveIssues(m: EntityManager, fromIssueIds: string[], toIssueId: string): Promise<void> {
+    await m.query(`UPDATE events SET issue_id = $1 WHERE issue_id = ANY($2::bigint[])`, [
+      toIssueId,
+      fromIssueIds,
+    ]);
+  }
+
+  async moveHash(m: EntityManager, fromIssueId: string, hash: string, toIssueId: string): Promise<void> {
+    await m.query(`UPDATE events SET issue_id = $1 WHERE issue_id = $2 AND hash = $3`, [
+      toIssueId,
+      fromIssueId,
+      hash,
+    ]);
+  }
+
+  /** Which of `eventIds` (32 hex) the issue holds. */
+  async eventIdsInIssue(m: EntityManager, issueId: string, eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows: Array<{ event_id: string }> = await m.query(
+      `SELECT replace(event_id::text, '-', '') AS event_id FROM events
+        WHERE issue_id = $1 AND event_id = ANY($2::uuid[])`,
+      [issueId, eventIds],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /** Tag value counts over an issue's events (keys and values cut to 200 characters, as `issue_tags` stores them). */
+  async tagCountsOfIssue(m: EntityManager, issueId: string): Promise<EventTagCount[]> {
+    const rows: Array<{ key: string; value: string; n: string; first_seen: Date; last_seen: Date }> =
+      await m.query(
+        `SELECT left(kv.key, 200) AS key, left(kv.value, 200) AS value, count(*) AS n,
+                min(e.received) AS first_seen, max(e.received) AS last_seen
+           FROM events e CROSS JOIN LATERAL jsonb_each_text(e.tags) AS kv(key, value)
+          WHERE e.issue_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+        [issueId],
+      );
+    return rows.map((r) => ({
+      key: r.key,
+      value: r.value,
+      count: Number(r.n),
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+    }));
+  }
+
+  /** Event counts of an issue per hour. */
+  async hourlyCountsOfIssue(
+    m: EntityManager,
+    issueId: string,
+  ): Promise<Array<{ hour: Date; count: number }>> {
+    const rows: Array<{ hour: Date; n: string }> = await m.query(
+      `SELECT date_trunc('hour', received) AS hour, count(*) AS n FROM events WHERE issue_id = $1
+        GROUP BY 1 ORDER BY 1`,
+      [issueId],
+    );
+    return rows.map((r) => ({ hour: r.hour, count: Number(r.n) }));
+  }
+
+  /** Count, first and last receive time and first and last release of an issue's stored events. */
+  async summaryOfIssue(m: EntityManager, issueId: string): Promise<IssueEventSummary> {
+    const rows: Array<{
+      n: string;
+      first_seen: Date | null;
+      last_seen: Date | null;
+      first_release: string | null;
+      last_release: string | null;
+    }> = await m.query(
+      `SELECT (SELECT count(*) FROM events WHERE issue_id = $1) AS n,
+              (SELECT received FROM events WHERE issue_id = $1 ORDER BY received ASC LIMIT 1) AS first_seen,
+              (SELECT received FROM events WHERE issue_id = $1 ORDER BY received DESC LIMIT 1) AS last_seen,
+              (SELECT release FROM events WHERE issue_id = $1 AND release IS NOT NULL
+                ORDER BY received ASC LIMIT 1) AS first_release,
+              (SELECT release FROM events WHERE issue_id = $1 AND release IS NOT NULL
+                ORDER BY received DESC LIMIT 1) AS last_release`,
+      [issueId],
+    );
+    const row = rows[0]!;
+    return {
+      count: Number(row.n),
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      firstRelease: row.first_release,
+      lastRelease: row.last_release,
+    };
+  }
+
+  /** Which of `issueIds` still hold at least one event. */
+  async issueIdsWithEvents(
+    issueIds: string[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Set<string>> {
+    if (issueIds.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT i.id FROM unnest($1::bigint[]) AS i(id)
+        WHERE EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id)`,
+      [issueIds],
+    );
+    return new Set(rows.map((r) => String(r.id)));
+  }
+
+  async deleteOfIssues(m: EntityManager, issueIds: string[]): Promise<void> {
+    if (issueIds.length === 0) return;
+    await m.query(`DELETE FROM events WHERE issue_id = ANY($1::bigint[])`, [issueIds]);
+  }
+
+  async deleteOfProjects(m: EntityManager, projectIds: string[]): Promise<void> {
+    if (projectIds.length === 0) return;
+    await m.query(`DELETE FROM events WHERE project_id = ANY($1::bigint[])`, [projectIds]);
+  }
+}

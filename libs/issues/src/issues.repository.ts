@@ -1,0 +1,389 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { rowsOf } from '@app/core';
+import type { EventTagCount, IssueEventSummary, IssueTemplate } from '@app/events';
+import { IssueEntity, IssueStatus } from './entities/issue.entity';
+import {
+  IssueFilter,
+  issueConditions,
+  IssueSortField,
+  SORT_EXPRESSIONS,
+  SqlParams,
+} from './search/issue-filter-sql';
+
+export interface IssueSort {
+  field: IssueSortField;
+  descending: boolean;
+}
+
+export interface IssuePage {
+  offset: number;
+  limit: number;
+}
+
+export interface StatusChange {
+  status: IssueStatus;
+  /** Stored as given; `inNextRelease` / `inRelease` also guard against reopening (see the batch writer). */
+  statusDetails: Record<string, unknown>;
+}
+
+/** The most tag values listed per key. */
+const TOP_VALUES = 100;
+
+/**
+ * All SQL on `issues`, `issue_hashes`, `issue_tags` and `issue_hourly_counts`. Methods that take `m` run in the
+ * caller's transaction.
+ */
+@Injectable()
+export class IssuesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * One page of issue ids in order, answered one project at a time (an ordered index scan per project, merged
+   * and cut to the page), and how many match (counted up to `countCap + 1`).
+   */
+  async list(
+    filter: IssueFilter,
+    sort: IssueSort,
+    page: IssuePage,
+    countCap: number,
+  ): Promise<{ ids: string[]; total: number }> {
+    if (filter.projectIds.length === 0) return { ids: [], total: 0 };
+    const p = new SqlParams();
+    const projects = p.add(filter.projectIds, '::bigint[]');
+    const where = issueConditions(p, filter);
+    const key = SORT_EXPRESSIONS[sort.field];
+    const dir = sort.descending ? 'DESC' : 'ASC';
+    const inner = p.add(page.offset + page.limit, '::int');
+    const conditions = where.length ? ` AND ${where.join(' AND ')}` : '';
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT x.id FROM unnest(${projects}) AS p(id)
+       CROSS JOIN LATERAL (
+         SELECT i.id, ${key} AS k FROM issues i
+          WHERE i.project_id = p.id${conditions}
+          ORDER BY ${key} ${dir}, i.id ${dir} LIMIT ${inner}
+       ) x
+       ORDER BY x.k ${dir}, x.id ${dir} OFFSET ${p.add(page.offset, '::int')} LIMIT ${p.add(page.limit, '::int')}`,
+      p.values,
+    );
+    const c = new SqlParams();
+    const countProjects = c.add(filter.projectIds, '::bigint[]');
+    const countWhere = issueConditions(c, filter);
+    const counted: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM issues i WHERE i.project_id = ANY(${countProjects})${
+        countWhere.length ? ` AND ${countWhere.join(' AND ')}` : ''
+      } LIMIT ${c.add(countCap + 1, '::int')}) c`,
+      c.values,
+    );
+    return { ids: rows.map((r) => String(r.id)), total: Number(counted[0]?.n ?? 0) };
+  }
+
+  /** Every issue id the filter selects, in id order. */
+  async select(filter: IssueFilter, m: EntityManager = this.dataSource.manager): Promise<string[]> {
+    if (filter.projectIds.length === 0) return [];
+    const p = new SqlParams();
+    const where = [
+      `i.project_id = ANY(${p.add(filter.projectIds, '::bigint[]')})`,
+      ...issueConditions(p, filter),
+    ];
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT i.id FROM issues i WHERE ${where.join(' AND ')} ORDER BY i.id`,
+      p.values,
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  findByIds(ids: string[]): Promise<IssueEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(IssueEntity).findBy({ id: In(ids) });
+  }
+
+  async setStatus(ids: string[], change: StatusChange, releaseGuarded: boolean): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE issues SET status = $2, status_details = $3::jsonb,
+              resolved_release = CASE WHEN $4::boolean THEN last_release ELSE NULL END
+        WHERE id = ANY($1::bigint[])`,
+      [ids, change.status, JSON.stringify(change.statusDetails), releaseGuarded],
+    );
+  }
+
+  async assign(ids: string[], userId: string | null, teamId: string | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE issues SET assigned_user_id = $2, assigned_team_id = $3 WHERE id = ANY($1::bigint[])`,
+      [ids, userId, teamId],
+    );
+  }
+
+  /** The distinct projects of these issues. */
+  async projectIdsOf(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: Array<{ project_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT project_id FROM issues WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return rows.map((r) => String(r.project_id));
+  }
+
+  /** Locks the issues (in id order, so that concurrent merges cannot deadlock) and returns their projects. */
+  async lock(m: EntityManager, ids: string[]): Promise<Array<{ id: string; projectId: string }>> {
+    const rows: Array<{ id: string; project_id: string }> = await m.query(
+      `SELECT id, project_id FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return rows.map((r) => ({ id: String(r.id), projectId: String(r.project_id) }));
+  }
+
+  /**
+   * Moves the children's hashes and aggregates (tags, hourly counts, count, first/last seen and release, level,
+   * users) into the parent, then deletes the children. The caller moves what other tables hold first.
+   */
+  async mergeInto(m: EntityManager, parent: string, children: string[]): Promise<void> {
+    await m.query(`UPDATE issue_hashes SET issue_id = $1 WHERE issue_id = ANY($2::bigint[])`, [
+      parent,
+      children,
+    ]);
+    await m.query(
+      `INSERT INTO issue_tags (issue_id, key, value, count, first_seen, last_seen)
+       SELECT $1, key, value, sum(count), min(first_seen), max(last_seen) FROM issue_tags
+        WHERE issue_id = ANY($2::bigint[]) GROUP BY key, value ORDER BY key, value
+       ON CONFLICT (issue_id, key, value) DO UPDATE SET
+         count = issue_tags.count + EXCLUDED.count,
+         first_seen = LEAST(issue_tags.first_seen, EXCLUDED.first_seen),
+         last_seen = GREATEST(issue_tags.last_seen, EXCLUDED.last_seen)`,
+      [parent, children],
+    );
+    await m.query(
+      `INSERT INTO issue_hourly_counts (issue_id, hour, count)
+       SELECT $1, hour, sum(count) FROM issue_hourly_counts WHERE issue_id = ANY($2::bigint[])
+        GROUP BY hour ORDER BY hour
+       ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly_counts.count + EXCLUDED.count`,
+      [parent, children],
+    );
+    await m.query(
+      `WITH all_issues AS (SELECT * FROM issues WHERE id = ANY($2::bigint[]) OR id = $1),
+            firsts AS (SELECT first_seen, first_release FROM all_issues ORDER BY first_seen ASC, id ASC LIMIT 1),
+            lasts AS (SELECT last_seen, last_release, level FROM all_issues ORDER BY last_seen DESC, id DESC LIMIT 1)
+       UPDATE issues i SET
+         count = (SELECT sum(count) FROM all_issues),
+         first_seen = firsts.first_seen,
+         first_release = COALESCE(firsts.first_release, i.first_release),
+         last_seen = lasts.last_seen,
+         last_release = COALESCE(lasts.last_release, i.last_release),
+         level = lasts.level,
+         user_count = (SELECT count(*) FROM issue_tags t WHERE t.issue_id = $1 AND t.key = 'user')
+        FROM firsts, lasts
+       WHERE i.id = $1`,
+      [parent, children],
+    );
+    await this.delete(m, children);
+  }
+
+  async hashesOf(m: EntityManager, issueId: string): Promise<Array<{ id: string; value: string }>> {
+    const rows: Array<{ id: string; value: string }> = await m.query(
+      `SELECT id, value FROM issue_hashes WHERE issue_id = $1 ORDER BY id`,
+      [issueId],
+    );
+    return rows.map((r) => ({ id: String(r.id), value: r.value }));
+  }
+
+  async deleteHash(m: EntityManager, hashId: string): Promise<void> {
+    await m.query(`DELETE FROM issue_hashes WHERE id = $1`, [hashId]);
+  }
+
+  /** A new issue for a hash split off by unmerge, numbered `shortId`, from `template`; the hash moves to it. */
+  async createSplitIssue(
+    m: EntityManager,
+    split: { projectId: string; shortId: number; hashId: string; template: IssueTemplate },
+  ): Promise<string> {
+    const { template } = split;
+    const inserted: Array<{ id: string }> = await m.query(
+      `INSERT INTO issues (project_id, short_id, title, culprit, type, level, metadata, platform, first_seen, last_seen,
+                           search_text)
+       VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::jsonb, '{}'::jsonb), $8, now(), now(), $9)
+       RETURNING id`,
+      [
+        split.projectId,
+        split.shortId,
+        template.title,
+        template.culprit,
+        template.type,
+        template.level,
+        template.metadata === null || template.metadata === undefined
+          ? null
+          : JSON.stringify(template.metadata),
+        template.platform,
+        `${template.title} ${template.culprit}`.toLowerCase().slice(0, 2000),
+      ],
+    );
+    const newId = String(inserted[0]!.id);
+    await m.query(`UPDATE issue_hashes SET issue_id = $1 WHERE id = $2`, [newId, split.hashId]);
+    return newId;
+  }
+
+  /** Sets a split-off issue's aggregates from the events that moved to it. */
+  async setSplitAggregates(
+    m: EntityManager,
+    issueId: string,
+    moved: {
+      tags: EventTagCount[];
+      hourly: Array<{ hour: Date; count: number }>;
+      summary: IssueEventSummary;
+    },
+  ): Promise<void> {
+    const { tags, hourly, summary } = moved;
+    if (tags.length) {
+      await m.query(
+        `INSERT INTO issue_tags (issue_id, key, value, count, first_seen, last_seen)
+         SELECT $1, * FROM unnest($2::varchar[], $3::varchar[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])`,
+        [
+          issueId,
+          tags.map((t) => t.key),
+          tags.map((t) => t.value),
+          tags.map((t) => t.count),
+          tags.map((t) => t.firstSeen),
+          tags.map((t) => t.lastSeen),
+        ],
+      );
+    }
+    if (hourly.length) {
+      await m.query(
+        `INSERT INTO issue_hourly_counts (issue_id, hour, count) SELECT $1, * FROM unnest($2::timestamptz[], $3::int[])`,
+        [issueId, hourly.map((h) => h.hour), hourly.map((h) => h.count)],
+      );
+    }
+    await m.query(
+      `UPDATE issues SET count = $2, first_seen = $3, last_seen = $4, first_release = $5, last_release = $6,
+              user_count = (SELECT count(*) FROM issue_tags t WHERE t.issue_id = $1 AND t.key = 'user')
+        WHERE id = $1`,
+      [
+        issueId,
+        summary.count,
+        summary.firstSeen,
+        summary.lastSeen,
+        summary.firstRelease,
+        summary.lastRelease,
+      ],
+    );
+  }
+
+  /** Takes the split-off issue's count, tag and hourly aggregates off the issue it came from. */
+  async subtractSplit(m: EntityManager, fromIssueId: string, splitIssueId: string): Promise<void> {
+    await m.query(
+      `UPDATE issue_tags t SET count = t.count - n.count FROM issue_tags n
+        WHERE n.issue_id = $1 AND t.issue_id = $2 AND t.key = n.key AND t.value = n.value`,
+      [splitIssueId, fromIssueId],
+    );
+    await m.query(
+      `UPDATE issue_hourly_counts h SET count = h.count - n.count FROM issue_hourly_counts n
+        WHERE n.issue_id = $1 AND h.issue_id = $2 AND h.hour = n.hour`,
+      [splitIssueId, fromIssueId],
+    );
+    await m.query(
+      `UPDATE issues SET count = greatest(count - (SELECT count FROM issues WHERE id = $1), 0) WHERE id = $2`,
+      [splitIssueId, fromIssueId],
+    );
+  }
+
+  /**
+   * After hashes left an issue: drops emptied aggregates and recomputes users; first and last seen narrow to the
+   * remaining events' receive times.
+   */
+  async refreshAfterSplit(
+    m: EntityManager,
+    issueId: string,
+    remaining: { firstSeen: Date | null; lastSeen: Date | null },
+  ): Promise<void> {
+    await m.query(`DELETE FROM issue_tags WHERE issue_id = $1 AND count <= 0`, [issueId]);
+    await m.query(`DELETE FROM issue_hourly_counts WHERE issue_id = $1 AND count <= 0`, [issueId]);
+    await m.query(
+      `UPDATE issues i SET
+         user_count = (SELECT count(*) FROM issue_tags t WHERE t.issue_id = $1 AND t.key = 'user'),
+         first_seen = GREATEST(i.first_seen, COALESCE($2::timestamptz, i.first_seen)),
+         last_seen = LEAST(i.last_seen, COALESCE($3::timestamptz, i.last_seen))
+       WHERE i.id = $1`,
+      [issueId, remaining.firstSeen, remaining.lastSeen],
+    );
+  }
+
+  /** Deletes issues; hashes, tags, counts, comments and user reports go with them (foreign keys). */
+  async delete(m: EntityManager, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const deleted = rowsOf<{ id: string }>(
+      await m.query(`DELETE FROM issues WHERE id = ANY($1::bigint[]) RETURNING id`, [ids]),
+    );
+    return deleted.length;
+  }
+
+  /** Up to `limit` issues last seen before `cutoff`, in id order after `afterId`: the candidates for retention. */
+  async lastSeenBefore(cutoff: Date, limit: number, afterId: string | null): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM issues WHERE last_seen < $1 AND id > $3 ORDER BY id LIMIT $2`,
+      [cutoff.toISOString(), limit, afterId ?? '0'],
+    );
+    return rows.map((r) => String(r.id));
+  }
+
+  /** Deletes those of `ids` still last seen before `cutoff` (an event may have arrived meanwhile). */
+  async deleteIfLastSeenBefore(ids: string[], cutoff: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const deleted = rowsOf<{ id: string }>(
+      await this.dataSource.query(
+        `DELETE FROM issues WHERE id = ANY($1::bigint[]) AND last_seen < $2 RETURNING id`,
+        [ids, cutoff.toISOString()],
+      ),
+    );
+    return deleted.length;
+  }
+
+  /** Summed hourly counts per issue and bucket of `bucketMs`, from `from` on. */
+  async bucketCounts(
+    ids: string[],
+    from: Date,
+    bucketMs: number,
+  ): Promise<Array<{ issueId: string; bucket: number; count: number }>> {
+    if (ids.length === 0) return [];
+    const rows: Array<{ issue_id: string; bucket: string; n: string }> = await this.dataSource.query(
+      `SELECT issue_id, floor(extract(epoch FROM hour) * 1000 / $3)::bigint AS bucket, sum(count) AS n
+         FROM issue_hourly_counts WHERE issue_id = ANY($1::bigint[]) AND hour >= $2::timestamptz
+        GROUP BY 1, 2`,
+      [ids, from.toISOString(), bucketMs],
+    );
+    return rows.map((r) => ({ issueId: String(r.issue_id), bucket: Number(r.bucket), count: Number(r.n) }));
+  }
+
+  /** Tag values of an issue (the most frequent `TOP_VALUES` per key), with each key's totals. */
+  async tagValues(
+    issueId: string,
+    key: string | null,
+  ): Promise<Array<{ key: string; value: string; count: number; total: number; unique: number }>> {
+    const rows: Array<{ key: string; value: string; count: string; total: string; uniq: string }> =
+      await this.dataSource.query(
+        `SELECT key, value, count, total, uniq FROM (
+           SELECT key, value, count, sum(count) OVER w AS total, count(*) OVER w AS uniq,
+                  row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS rn
+             FROM issue_tags WHERE issue_id = $1 AND ($2::varchar IS NULL OR key = $2)
+           WINDOW w AS (PARTITION BY key)
+         ) x WHERE rn <= ${TOP_VALUES} ORDER BY key, count DESC, value`,
+        [issueId, key],
+      );
+    return rows.map((r) => ({
+      key: r.key,
+      value: r.value,
+      count: Number(r.count),
+      total: Number(r.total),
+      unique: Number(r.uniq),
+    }));
+  }
+
+  /** The grouping hashes of an issue (32 hex), in GlitchTip's order (by value). */
+  async hashValues(issueId: string): Promise<string[]> {
+    const rows: Array<{ value: string }> = await this.dataSource.query(
+      `SELECT value FROM issue_hashes WHERE issue_id = $1 ORDER BY value`,
+      [issueId],
+    );
+    return rows.map((r) => r.value);
+  }
+}
