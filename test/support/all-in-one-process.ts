@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = resolve(__dirname, '../..');
-const MAIN = join(REPO_ROOT, 'dist/apps/api/src/main.js');
+const MAIN = join(REPO_ROOT, 'dist/apps/all-in-one/src/main.js');
 const MANAGE = join(REPO_ROOT, 'dist/apps/api/src/manage.js');
 
 function newestSource(dir: string): number {
@@ -71,7 +71,7 @@ export interface AllInOneProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | NodeJS.Signals>;
 }
 
-/** Starts `node dist/apps/api/src/main.js` and waits for its welcome banner. */
+/** Starts `node dist/apps/all-in-one/src/main.js` and waits for its welcome banner. */
 export async function startAllInOne(env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<AllInOneProcess> {
   const child = spawn(process.execPath, [MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

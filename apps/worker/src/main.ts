@@ -3,7 +3,7 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer } from 'node:http';
 import { getPriority, setPriority } from 'node:os';
-import { AppConfig, ConfigError, loadConfig, logLevels, surviveStrayErrors } from '@app/core';
+import { AppConfig, ConfigError, loadConfigForRole, logLevels, surviveStrayErrors } from '@app/core';
 import { WorkerModule } from './worker.module';
 
 /** Starts the worker alone (SERVER_ROLE=worker): queue consumers and schedules, on PostgreSQL and Redis. */
@@ -15,8 +15,8 @@ export async function startWorker(config: AppConfig): Promise<INestApplicationCo
   });
   app.enableShutdownHooks();
   // A tiny liveness endpoint for container health checks (WORKER_HEALTH_PORT, off when unset).
-  const healthPort = Number(process.env.WORKER_HEALTH_PORT);
-  if (healthPort > 0) {
+  const healthPort = config.workerHealthPort;
+  if (healthPort !== null) {
     createServer((_req, res) =>
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"ok"}'),
     ).listen(healthPort);
@@ -41,7 +41,7 @@ function lowerPriority(nice: number): void {
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig({ SERVER_ROLE: 'worker', ...process.env });
+    config = loadConfigForRole('worker');
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

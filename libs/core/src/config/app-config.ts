@@ -101,6 +101,14 @@ export class EnvSchema {
   @Max(19)
   WORKER_NICE: number = 10;
 
+  /** A worker-only process answers liveness probes on this port (`{"status":"ok"}`); off when unset. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  WORKER_HEALTH_PORT?: number;
+
   @IsOptional()
   @Transform(({ value }) => parseBool(value, true))
   MIGRATE_ON_START: boolean = true;
@@ -208,6 +216,7 @@ export interface AppConfig {
   workerBatchSize: number;
   workerBatchWaitMs: number;
   workerNice: number;
+  workerHealthPort: number | null;
   migrateOnStart: boolean;
   dataDir: string;
   redisPrefix: string;
@@ -264,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerBatchSize: parsed.WORKER_BATCH_SIZE,
     workerBatchWaitMs: parsed.WORKER_BATCH_WAIT_MS,
     workerNice: parsed.WORKER_NICE,
+    workerHealthPort: parsed.WORKER_HEALTH_PORT ?? null,
     migrateOnStart: parsed.MIGRATE_ON_START,
     dataDir: parsed.GLITCHTIP_DATA_DIR,
     redisPrefix: parsed.REDIS_PREFIX,
@@ -288,6 +298,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     instanceName: parsed.GLITCHTIP_INSTANCE_NAME ?? null,
   };
+}
+
+/** The configuration of an entry point that serves one role unless SERVER_ROLE says otherwise. */
+export function loadConfigForRole(defaultRole: ServerRole, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return loadConfig({ SERVER_ROLE: defaultRole, ...env });
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
