@@ -52,19 +52,9 @@ function searchTextOf(event: PreparedEvent): string {
 }
 
 /**
- * Writes a batch of prepared events in the caller's transaction, with a fixed number of statements per batch
- * (not per event): dedupe, hash lookup, issue creation, event insert, and aggregate upserts.
- */
-export async function writeEventBatch(m: EntityManager, batch: PreparedEvent[]): Promise<BatchWriteResult> {
-  const plan = await planEventBatch(m, batch);
-  if (plan.events.length === 0) return plan.result;
-  const issueOf = await resolveIssues(m, plan.events, plan.result);
-  return storeEventBatch(m, plan, issueOf);
-}
-
-/**
- * The same outcome as `writeEventBatch`, in up to three steps so that batches written at the same time (two in
- * flight in one worker, or several workers) do not wait for each other's whole transaction:
+ * Writes a batch of prepared events with a fixed number of statements per batch (not per event): dedupe, hash
+ * lookup, issue creation, event insert, and aggregate upserts. It takes up to three steps so that batches written
+ * at the same time (two in flight in one worker, or several workers) do not wait for each other's whole transaction:
  *
  * 1. resends and events of deleted projects are dropped, and the issues of known hashes looked up, without a
  *    transaction (READ COMMITTED would not see a concurrent batch's uncommitted rows inside one either);
@@ -221,19 +211,6 @@ async function lookupIssues(
     [keys.map((k) => pairs.get(k)!.projectId), keys.map((k) => pairs.get(k)!.hash)],
   );
   for (const row of rows) issueOf.set(`${row.project_id}:${row.value}`, row.issue_id);
-}
-
-/** Maps each `project:hash` to an issue id, creating issues for hashes seen for the first time. */
-async function resolveIssues(
-  m: EntityManager,
-  events: PreparedEvent[],
-  result: BatchWriteResult,
-): Promise<Map<string, string>> {
-  const pairs = hashPairs(events);
-  const issueOf = new Map<string, string>();
-  await lookupIssues(m, pairs, [...pairs.keys()], issueOf);
-  if (issueOf.size < pairs.size) await createIssues(m, pairs, issueOf, result);
-  return issueOf;
 }
 
 /** Creates the issues of the hashes of `pairs` missing from `issueOf` (in the caller's transaction). */
