@@ -1,16 +1,13 @@
 import { EventEntity } from '@app/events';
+import { levelName } from '@app/issues';
 import { buildEntries } from './event-entries';
 
 type Json = Record<string, unknown>;
 
-const LEVEL_NAMES = ['sample', 'debug', 'info', 'warning', 'error', 'fatal'];
 const TYPE_NAMES = ['default', 'error', 'csp'];
 /** Keys the worker adds to the stored event that are not part of Sentry's event. */
 const INTERNAL_KEYS = new Set(['grouping', 'received', 'datetime']);
 
-export function levelName(level: number): string {
-  return LEVEL_NAMES[level] ?? 'error';
-}
 export function typeName(type: number): string {
   return TYPE_NAMES[type] ?? 'default';
 }

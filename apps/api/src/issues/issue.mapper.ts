@@ -1,6 +1,13 @@
-import { AssigneeView, IssueCommentEntity, IssueEntity, IssueStatus, UserReportEntity } from '@app/issues';
+import {
+  AssigneeView,
+  IssueCommentEntity,
+  IssueEntity,
+  IssueStatus,
+  levelName,
+  UserReportEntity,
+} from '@app/issues';
 import { ProjectEntity } from '@app/projects';
-import { levelName, typeName } from '../events/event.mapper';
+import { typeName } from '../events/event.mapper';
 
 const STATUS_NAMES: Record<IssueStatus, string> = {
   [IssueStatus.Unresolved]: 'unresolved',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventIdHex } from '@app/events';
 import { formatLogMessage } from './message-format';
 import {
   Breadcrumb,
@@ -124,8 +125,6 @@ const TAG_KEY = /^[a-zA-Z0-9_.:-]+$/;
 /** Platforms whose old SDKs expect the server to fill in the client IP (Relay's legacy rule). */
 const LEGACY_INFER_IP_PLATFORMS = new Set(['javascript', 'cocoa', 'objc']);
 const URL_FILENAME = /^(?:https?|file|applewebdata):\/\//i;
-const HEX_EVENT_ID = /^[0-9a-f]{32}$/;
-const UUID_EVENT_ID = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/;
 
 /**
  * Turns a payload as an SDK sent it into the canonical event (Relay's normalization rules, see
@@ -274,13 +273,7 @@ function normalizeEventId(payloadId: unknown, headerId: string | undefined, log:
 }
 
 function parseEventId(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim().toLowerCase();
-  if (HEX_EVENT_ID.test(text)) return text;
-  const match = UUID_EVENT_ID.exec(text);
-  if (!match) return undefined;
-  const hex = match.slice(1).join('');
-  return hex.length === 32 ? hex : undefined;
+  return eventIdHex(value) ?? undefined;
 }
 
 interface Timestamps {

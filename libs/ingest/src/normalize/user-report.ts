@@ -1,3 +1,4 @@
+import { eventIdHex } from '@app/events';
 /**
  * User feedback as it reaches ingest, turned into the one shape we store (GlitchTip's UserReport):
  *
@@ -22,9 +23,7 @@ const COMMENTS_MAX = 4096;
 
 /** 32 lowercase hex from a UUID in any of the SDKs' spellings, or null. */
 export function normalizeEventId(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const hex = value.replace(/-/g, '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(hex) ? hex : null;
+  return eventIdHex(value);
 }
 
 function text(value: unknown, max: number): string {

@@ -1,5 +1,5 @@
 import { IngestJobData } from '@app/core';
-import { computeGroupingHash, EventLevel, IssueType } from '@app/issues';
+import { computeGroupingHash, EventLevel, IssueType, LEVEL_BY_NAME } from '@app/issues';
 import { cspReportToEvent, deriveEventSummary, extractTags, normalizeEvent, userKey } from '../normalize';
 
 /** One event, normalized and summarized, ready for the batch writer. */
@@ -27,14 +27,6 @@ export interface PreparedEvent {
   dataJson: Buffer;
 }
 
-const LEVELS: Record<string, EventLevel> = {
-  sample: EventLevel.Sample,
-  debug: EventLevel.Debug,
-  info: EventLevel.Info,
-  warning: EventLevel.Warning,
-  error: EventLevel.Error,
-  fatal: EventLevel.Fatal,
-};
 const TYPES: Record<string, IssueType> = {
   default: IssueType.Default,
   error: IssueType.Error,
@@ -77,7 +69,7 @@ export function prepareEvent(job: IngestJobData): PreparedEvent {
     received,
     timestamp: Number.isNaN(timestamp.getTime()) ? received : timestamp,
     type: TYPES[summary.type] ?? IssueType.Default,
-    level: LEVELS[String(ev.level)] ?? EventLevel.Error,
+    level: LEVEL_BY_NAME[String(ev.level)] ?? EventLevel.Error,
     title: summary.title.slice(0, 255),
     culprit: summary.culprit.slice(0, 1024),
     metadata: summary.metadata,

@@ -1,4 +1,6 @@
 import { EventLevel, IssueStatus } from '../entities/issue.entity';
+import { dashedEventId, eventIdHex } from '@app/events';
+import { LEVEL_BY_NAME } from '../levels';
 
 /**
  * The issue search language GlitchTip and Sentry users type:
@@ -32,25 +34,10 @@ export const STATUS_BY_NAME: Record<string, IssueStatus> = {
   ignored: IssueStatus.Ignored,
 };
 
-export const LEVEL_BY_NAME: Record<string, EventLevel> = {
-  sample: EventLevel.Sample,
-  debug: EventLevel.Debug,
-  info: EventLevel.Info,
-  warning: EventLevel.Warning,
-  error: EventLevel.Error,
-  fatal: EventLevel.Fatal,
-};
-
 /** A 32-hex or dashed event id as a dashed lower-case UUID, or null. */
 export function parseEventId(value: string): string | null {
-  const hex = value.trim().toLowerCase().replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/.test(hex)) return null;
-  if (
-    value.includes('-') &&
-    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
-  )
-    return null;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = eventIdHex(value);
+  return hex === null ? null : dashedEventId(hex);
 }
 
 interface Token {
