@@ -248,10 +248,16 @@ export class AllauthController {
     if (await this.browser.current(req)) return this.error(res, [], 409);
     const email = String(body!.email).trim();
     const bucket = `login-failed:${accountBucket(email)}`;
-    if (await this.limiter.exhausted(bucket, LOGIN_FAILURES_PER_ACCOUNT.limit))
-      return this.error(res, [
-        { code: 'too_many_login_attempts', message: 'Too many failed login attempts. Try again later.' },
-      ]);
+    const locked = await this.limiter.exhausted(bucket, LOGIN_FAILURES_PER_ACCOUNT.limit);
+    if (locked) {
+      // A lockout is a rate limit: 429 with the wait, so clients back off instead of showing a form error.
+      res.setHeader('Retry-After', String(locked));
+      return this.error(
+        res,
+        [{ code: 'too_many_login_attempts', message: 'Too many failed login attempts. Try again later.' }],
+        429,
+      );
+    }
     const found = await this.accounts.findLoginUser(email);
     const valid = await verifyPassword(String(body!.password), found?.passwordHash ?? (await this.dummyHash));
     if (!found || !found.passwordHash || !valid) {

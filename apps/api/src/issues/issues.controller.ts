@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   Body,
+  NotFoundException,
   Controller,
   Delete,
   Get,
@@ -189,6 +190,7 @@ export class IssuesController {
       organizationSlug,
       selection.projectIds,
     );
+    await this.requireIssuesInReach(selection.filter.ids ?? [], scope.allProjects);
     const filter: IssueFilter = {
       ...selection.filter,
       projectIds: scope.projects.map((p) => String(p.id)),
@@ -200,6 +202,21 @@ export class IssuesController {
     return { ids: await this.issues.select(filter), organizationId: scope.organizationId };
   }
 
+  /**
+   * Issue ids named in a bulk action must all be issues of the organization: an unknown or foreign id is a 404 and
+   * nothing changes, rather than a 200 that changed nothing. (Other filters may still narrow the selection.)
+   */
+  private async requireIssuesInReach(ids: string[], projects: Array<{ id: string | number }>): Promise<void> {
+    if (ids.length === 0) return;
+    const projectIds = new Set(projects.map((p) => String(p.id)));
+    const found = await this.issues.findByIds([...new Set(ids)]);
+    const inReach = new Set(
+      found.filter((i) => projectIds.has(String(i.projectId))).map((i) => String(i.id)),
+    );
+    if (ids.some((id) => !inReach.has(String(BigInt(id)))))
+      throw new NotFoundException({ detail: 'Not Found' });
+  }
+
   @Put('organizations/:organizationSlug/issues')
   @RequireScopes(...WRITE)
   @ApiOperation({
@@ -208,7 +225,8 @@ export class IssuesController {
     description:
       'Select with `id` (repeated) or the same filters as the list. `{status, statusDetails}` sets the status ' +
       '(`statusDetails.inNextRelease` records the current release); `{merge: 1}` merges them into the one with ' +
-      'the highest id; `{assignedTo}` assigns them. Answers with the request body.',
+      'the highest id; `{assignedTo}` assigns them. Answers with the request body. An `id` that is not an issue ' +
+      'of the organization is a 404 and nothing changes.',
   })
   @SelectionQueries()
   @ApiBody({ type: UpdateIssueDto })
@@ -230,7 +248,8 @@ export class IssuesController {
     operationId: 'delete_issues',
     summary: 'Delete the selected issues with their events',
     description:
-      'Select with `id` (repeated) or the same filters as the list. Answers 200 `{"status": "resolved"}`, as GlitchTip.',
+      'Select with `id` (repeated) or the same filters as the list. Answers 200 `{"status": "resolved"}`, as ' +
+      'GlitchTip. An `id` that is not an issue of the organization is a 404 and nothing is deleted.',
   })
   @SelectionQueries()
   @ApiOkResponse({
