@@ -235,7 +235,12 @@ export class AllauthController {
   @ApiBadRequestResponse({ type: AllauthErrorResponseDto })
   @ApiForbiddenResponse({ type: AllauthErrorResponseDto, description: 'CSRF check failed' })
   @ApiConflictResponse({ type: AllauthStatusDto, description: 'Already logged in' })
-  @ApiTooManyRequestsResponse({ type: AllauthErrorResponseDto })
+  @ApiTooManyRequestsResponse({
+    type: AllauthErrorResponseDto,
+    description:
+      'Too many attempts from this address (`too_many_requests`), or the account is locked after 5 failed ' +
+      'logins (`too_many_login_attempts`); Retry-After says for how many seconds',
+  })
   async login(@Body() body: Body, @Req() req: Request, @Res() res: Response): Promise<void> {
     const wait = await this.limiter.hit(
       `login:ip:${this.clientAddress(req)}`,

@@ -19,7 +19,9 @@ import {
   ApiOperation,
   ApiParam,
   ApiQuery,
+  ApiResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { IssueAssignmentService, IssueFilter, IssuesService } from '@app/issues';
@@ -28,7 +30,13 @@ import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
 import { IssueDto, IssueStatsDto } from './dto/issue.dto';
 import { UpdateIssueDto } from './dto/update-issue.dto';
-import { listParam, parseIssueSelection, SORT_VALUES, parseSort } from './issue-list-request';
+import {
+  listParam,
+  MAX_SEARCH_LENGTH,
+  parseIssueSelection,
+  SORT_VALUES,
+  parseSort,
+} from './issue-list-request';
 import { applyIssueUpdate } from './issue-update';
 import { IssueViewsService } from './issue-views.service';
 import { TriageAccessService } from './triage-access.service';
@@ -58,6 +66,7 @@ function SelectionQueries(): MethodDecorator {
     ApiQuery({
       name: 'query',
       required: false,
+      schema: { type: 'string', maxLength: MAX_SEARCH_LENGTH },
       description:
         'Search: `is:unresolved|resolved|ignored`, `level:error`, `has:key`, `key:value` (any tag, also ' +
         '`environment:` and `release:`), `!` negates, `"quoted values"`, free text over title and culprit ' +
@@ -79,14 +88,23 @@ function SelectionQueries(): MethodDecorator {
     ApiQuery({
       name: 'start',
       required: false,
-      description: 'Last seen at or after: ISO date, `now`, `now-2h`',
+      description: 'Last seen at or after: ISO date (years 1970 to 9999), `now`, `now-2h`',
     }),
     ApiQuery({
       name: 'end',
       required: false,
-      description: 'First seen at or before: ISO date, `now`, `now-7d`',
+      description: 'First seen at or before: ISO date (years 1970 to 9999), `now`, `now-7d`',
     }),
-    ApiQuery({ name: 'statsPeriod', required: false, description: 'Instead of start: `24h`, `14d`, ...' }),
+    ApiQuery({
+      name: 'statsPeriod',
+      required: false,
+      description: 'Instead of start: `24h`, `14d`, ... (`s`, `m`, `h`, `d`, `w`; at most 1970 to 9999)',
+    }),
+    ApiUnprocessableEntityResponse({
+      description:
+        'A bad parameter, with its path: `{"detail": [{"type", "loc": ["query", "statsPeriod"], "msg"}]}` ' +
+        '(dates outside 1970..9999, too long a period or search, an out-of-range cursor, control characters)',
+    }),
   ];
   return (target, key, descriptor) => {
     for (const decorator of decorators) decorator(target, key, descriptor);
@@ -114,6 +132,7 @@ export class IssuesController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
+  @ApiResponse({ status: 414, description: 'The query is too long to echo into the Link header' })
   async listOrganizationIssues(
     @Param('organizationSlug') organizationSlug: string,
     @Query() query: Record<string, unknown>,
@@ -143,6 +162,7 @@ export class IssuesController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
+  @ApiResponse({ status: 414, description: 'The query is too long to echo into the Link header' })
   async listProjectIssues(
     @Param('organizationSlug') organizationSlug: string,
     @Param('projectSlug') projectSlug: string,
