@@ -119,6 +119,15 @@ describe('client address with no trusted proxy (the default)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ detail: 'Invalid or missing Host header' });
+    // An absolute-form request target does not choose the host of the links either.
+    const absolute = await getWithHost(
+      stack.baseUrl,
+      `http://evil.example/api/0/organizations/${seed.organization}/issues/`,
+      { Authorization: `Bearer ${seed.token}` },
+    );
+    expect(absolute.status).toBe(200);
+    expect(absolute.link).toContain(`<${stack.baseUrl}/api/0/organizations/`);
+    expect(absolute.link).not.toContain('evil.example');
   });
   // Last: it uses up the limit of 127.0.0.1 for this stack.
   it('counts login attempts per socket address: a made-up X-Forwarded-For does not get around the limit', async () => {

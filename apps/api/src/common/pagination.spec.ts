@@ -51,6 +51,13 @@ describe('setPaginationHeaders', () => {
     expect(proxied.headers.Link).toContain('<https://errors.example.com/a/');
   });
 
+  it('takes only the path and query from an absolute-form request target', () => {
+    const res = response();
+    setPaginationHeaders(request('http://evil.example/a/?q=1', { host: 'errors.example.com' }), res, page, 5);
+    expect(res.headers.Link).toContain('<http://errors.example.com/a/?q=1&cursor=');
+    expect(res.headers.Link).not.toContain('evil');
+  });
+
   it('answers 400 for a malformed Host instead of echoing it', () => {
     expect(() => setPaginationHeaders(request('/a/', { host: 'x"><y' }), response(), page, 1)).toThrow(
       BadRequestException,

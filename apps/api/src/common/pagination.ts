@@ -53,7 +53,12 @@ export function requestBaseUrl(req: Request): string {
  * on every list, even a single page.
  */
 export function setPaginationHeaders(req: Request, res: Response, page: PageRequest, total: number): void {
-  const url = new URL(req.originalUrl, requestBaseUrl(req));
+  // Only the path and query come from the request line: an absolute-form target (`GET http://other/...`) or a `//`
+  // path must not choose the host of the links.
+  const requested = new URL(req.originalUrl, 'http://request.invalid');
+  const url = new URL(requestBaseUrl(req));
+  url.pathname = requested.pathname;
+  url.search = requested.search;
   const link = (rel: 'previous' | 'next', offset: number, exists: boolean): string => {
     const cursor = encodeCursor(Math.max(0, offset));
     url.searchParams.set('cursor', cursor);
