@@ -32,7 +32,12 @@ describe('admin REST resources: shapes, conventions and flows GlitchTip clients 
   beforeAll(async () => {
     smtp = await SmtpSink.start();
     stack = await startTestStack({
-      env: { EMAIL_URL: smtp.url, DEFAULT_FROM_EMAIL: 'GlitchTip <errors@example.com>' },
+      env: {
+        EMAIL_URL: smtp.url,
+        DEFAULT_FROM_EMAIL: 'GlitchTip <errors@example.com>',
+        // The test client stands in for a reverse proxy (Link URLs behind a proxy).
+        TRUSTED_PROXIES: '127.0.0.1',
+      },
     });
     stack.config.domain = 'https://errors.example.com/glitchtip';
     owner = await signedUpBrowser(stack.baseUrl, 'owner@example.com');

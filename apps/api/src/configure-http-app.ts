@@ -3,6 +3,8 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig, IngestQueue, SharedStore } from '@app/core';
 import { ProjectKeyCache } from '@app/projects';
+import { bindTrustedProxies } from './common/client-address';
+import { ControlCharactersGuard } from './common/control-characters.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ErrorPageHandler } from './embed/error-page-handler';
 import { IngestHandler } from './ingest/ingest-handler';
@@ -17,6 +19,12 @@ import { buildOpenApiDocument } from './openapi/build-openapi';
 export async function configureHttpApp(app: INestApplication): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalGuards(new ControlCharactersGuard());
+  // Helpers that only get the request (pagination links) learn from it whose forwarded headers to believe.
+  app.use((req: IncomingMessage, _res: ServerResponse, next: () => void) => {
+    bindTrustedProxies(req, config.trustedProxies);
+    next();
+  });
   app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);

@@ -2,6 +2,7 @@ export * from './config/app-config';
 export * from './config/config.module';
 export * from './config/data-dir-secret';
 export * from './config/log-levels';
+export * from './config/trusted-proxies';
 export * from './data-dir/pid-lock';
 export * from './database/database.module';
 export * from './database/embedded-postgres';

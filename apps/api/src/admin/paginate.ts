@@ -38,7 +38,11 @@ export function parseVisibility(value: unknown): 'all' | 'hidden' | 'visible' {
 /** OpenAPI for a paginated list: the `cursor` and `limit` query parameters. */
 export function Paged() {
   return applyDecorators(
-    ApiQuery({ name: 'cursor', required: false, description: 'From the Link header of the previous page' }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: 'From the Link header of the previous page (an out-of-range offset is a 422)',
+    }),
     ApiQuery({
       name: 'limit',
       required: false,

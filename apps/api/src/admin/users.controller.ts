@@ -47,7 +47,7 @@ import { GlitchTipValidationPipe, unprocessable } from './validation.pipe';
 
 const USER_ID = ApiParam({
   name: 'userId',
-  description: '`me` (or your own id): every route acts on the caller',
+  description: '`me` (or your own id): every route acts on the caller; another user’s id is a 404',
 });
 
 /** `/users/{id}/…` acts on the caller; another user's id is a 404, as in GlitchTip. */
@@ -97,7 +97,8 @@ export class UsersController {
   @USER_ID
   @ApiOperation({ operationId: 'get_user', summary: 'The caller’s profile and options' })
   @ApiOkResponse({ type: UserDetailDto })
-  async get(@Param('userId') _userId: string, @Req() req: AuthedRequest): Promise<UserDetailDto> {
+  async get(@Param('userId') userId: string, @Req() req: AuthedRequest): Promise<UserDetailDto> {
+    ownId(req, userId);
     const user = req.user.user;
     return serializeUserDetail(user, await this.accounts.hasUsablePassword(user.id));
   }

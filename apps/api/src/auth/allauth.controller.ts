@@ -37,6 +37,7 @@ import {
   UserEntity,
   verifyPassword,
 } from '@app/organizations';
+import { clientIp } from '../common/client-address';
 import { AccountLinksService } from './account-links.service';
 import { BrowserSessionService } from './browser-session.service';
 import { csrfFailure } from './csrf';
@@ -60,7 +61,6 @@ import {
 } from './dto/allauth.dto';
 import { passwordProblems } from './password-policy';
 import { RateLimiter } from './rate-limiter';
-import { clientIp } from './request-info';
 
 /** allauth's rate limits: login 30/min per IP, 5 failures per 5 min per account; signup and resets 20/min per IP. */
 const LOGIN_PER_IP = { limit: 30, window: 60 };
@@ -111,6 +111,11 @@ export class AllauthController {
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The rate-limit bucket of the caller's address (TRUSTED_PROXIES decides whether X-Forwarded-For counts). */
+  private clientAddress(req: Request): string {
+    return clientIp(req, this.config.trustedProxies) ?? 'unknown';
+  }
 
   private async signupOpen(): Promise<boolean> {
     return this.config.registration.enableUserRegistration || !(await this.accounts.anyUserExists());
@@ -230,19 +235,34 @@ export class AllauthController {
   @ApiBadRequestResponse({ type: AllauthErrorResponseDto })
   @ApiForbiddenResponse({ type: AllauthErrorResponseDto, description: 'CSRF check failed' })
   @ApiConflictResponse({ type: AllauthStatusDto, description: 'Already logged in' })
-  @ApiTooManyRequestsResponse({ type: AllauthErrorResponseDto })
+  @ApiTooManyRequestsResponse({
+    type: AllauthErrorResponseDto,
+    description:
+      'Too many attempts from this address (`too_many_requests`), or the account is locked after 5 failed ' +
+      'logins (`too_many_login_attempts`); Retry-After says for how many seconds',
+  })
   async login(@Body() body: Body, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const wait = await this.limiter.hit(`login:ip:${clientIp(req)}`, LOGIN_PER_IP.limit, LOGIN_PER_IP.window);
+    const wait = await this.limiter.hit(
+      `login:ip:${this.clientAddress(req)}`,
+      LOGIN_PER_IP.limit,
+      LOGIN_PER_IP.window,
+    );
     if (wait) return this.throttled(res, wait);
     const errors = this.fields(body, ['email', 'password'], 'email');
     if (errors.length) return this.error(res, errors);
     if (await this.browser.current(req)) return this.error(res, [], 409);
     const email = String(body!.email).trim();
     const bucket = `login-failed:${accountBucket(email)}`;
-    if (await this.limiter.exhausted(bucket, LOGIN_FAILURES_PER_ACCOUNT.limit))
-      return this.error(res, [
-        { code: 'too_many_login_attempts', message: 'Too many failed login attempts. Try again later.' },
-      ]);
+    const locked = await this.limiter.exhausted(bucket, LOGIN_FAILURES_PER_ACCOUNT.limit);
+    if (locked) {
+      // A lockout is a rate limit: 429 with the wait, so clients back off instead of showing a form error.
+      res.setHeader('Retry-After', String(locked));
+      return this.error(
+        res,
+        [{ code: 'too_many_login_attempts', message: 'Too many failed login attempts. Try again later.' }],
+        429,
+      );
+    }
     const found = await this.accounts.findLoginUser(email);
     const valid = await verifyPassword(String(body!.password), found?.passwordHash ?? (await this.dummyHash));
     if (!found || !found.passwordHash || !valid) {
@@ -277,7 +297,7 @@ export class AllauthController {
   @ApiTooManyRequestsResponse({ type: AllauthErrorResponseDto })
   async signup(@Body() body: Body, @Req() req: Request, @Res() res: Response): Promise<void> {
     const wait = await this.limiter.hit(
-      `signup:ip:${clientIp(req)}`,
+      `signup:ip:${this.clientAddress(req)}`,
       SIGNUP_PER_IP.limit,
       SIGNUP_PER_IP.window,
     );
@@ -320,7 +340,11 @@ export class AllauthController {
   @ApiBadRequestResponse({ type: AllauthErrorResponseDto })
   @ApiTooManyRequestsResponse({ type: AllauthErrorResponseDto })
   async requestPassword(@Body() body: Body, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const wait = await this.limiter.hit(`reset:ip:${clientIp(req)}`, RESET_PER_IP.limit, RESET_PER_IP.window);
+    const wait = await this.limiter.hit(
+      `reset:ip:${this.clientAddress(req)}`,
+      RESET_PER_IP.limit,
+      RESET_PER_IP.window,
+    );
     if (wait) return this.throttled(res, wait);
     const errors = this.fields(body, ['email'], 'email');
     if (errors.length) return this.error(res, errors);

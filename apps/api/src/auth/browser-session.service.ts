@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/core';
 import { ResolvedSession, SessionAuthMethod, SessionsService, UserEntity } from '@app/organizations';
+import { clientIp, requestIsHttps } from '../common/client-address';
 import { clearCookie, requestCookie, setCookie } from './cookies';
 import { rotateCsrfCookie } from './csrf';
-import { clientIp, isSecureRequest } from './request-info';
 
 export const SESSION_COOKIE = 'sessionid';
 const RESOLVED = Symbol('resolvedSession');
@@ -35,7 +35,7 @@ export class BrowserSessionService {
   private cookieOptions(req: Request, maxAgeSeconds?: number) {
     return {
       httpOnly: true,
-      secure: this.config.session.cookieSecure || isSecureRequest(req),
+      secure: this.config.session.cookieSecure || requestIsHttps(req, this.config.trustedProxies),
       sameSite: 'Lax' as const,
       ...(maxAgeSeconds === undefined ? {} : { maxAgeSeconds }),
     };
@@ -54,7 +54,7 @@ export class BrowserSessionService {
     const key = await this.sessions.create(
       user.id,
       [method],
-      { userAgent: req.get('user-agent') ?? '', ip: clientIp(req) },
+      { userAgent: req.get('user-agent') ?? '', ip: clientIp(req, this.config.trustedProxies) ?? '' },
       ttl,
     );
     setCookie(res, SESSION_COOKIE, key, this.cookieOptions(req, ttl));

@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '@app/core';
-import { requestBaseUrl } from '../common/pagination';
+import { requestIsHttps, requestOrigin } from '../common/client-address';
 import { clearCookie, requestCookie, responseCookie, setCookie } from './cookies';
-import { isSecureRequest } from './request-info';
 
 /** Django's names: the web UI reads the `csrftoken` cookie and echoes it in `X-CSRFToken`. */
 export const CSRF_COOKIE = 'csrftoken';
@@ -21,7 +20,7 @@ function cookieOptions(req: Request, config: AppConfig) {
   return {
     maxAgeSeconds: CSRF_COOKIE_AGE,
     httpOnly: false,
-    secure: config.session.cookieSecure || isSecureRequest(req),
+    secure: config.session.cookieSecure || requestIsHttps(req, config.trustedProxies),
     sameSite: 'Lax' as const,
   };
 }
@@ -58,7 +57,7 @@ export function csrfFailure(req: Request, config: AppConfig): string | null {
   const origin = req.get('origin');
   if (origin && origin !== 'null') {
     const allowed = new Set([
-      requestBaseUrl(req),
+      requestOrigin(req, config.trustedProxies),
       new URL(config.domain).origin,
       ...config.session.csrfTrustedOrigins,
     ]);

@@ -6,11 +6,11 @@ describe('RateLimiter without Redis (all-in-one mode)', () => {
     const limiter = new RateLimiter(null, loadConfig({}));
     expect(await limiter.hit('a', 2, 60)).toBe(0);
     expect(await limiter.hit('a', 2, 60)).toBe(0);
-    expect(await limiter.exhausted('a', 2)).toBe(true);
+    expect(await limiter.exhausted('a', 2)).toBeGreaterThan(0);
     expect(await limiter.hit('a', 2, 60)).toBeGreaterThan(0);
     expect(await limiter.hit('b', 2, 60)).toBe(0);
     await limiter.reset('a');
-    expect(await limiter.exhausted('a', 2)).toBe(false);
+    expect(await limiter.exhausted('a', 2)).toBe(0);
   });
 
   it('starts a new window once the old one has passed', async () => {
@@ -19,6 +19,9 @@ describe('RateLimiter without Redis (all-in-one mode)', () => {
     try {
       expect(await limiter.hit('w', 1, 10)).toBe(0);
       expect(await limiter.hit('w', 1, 10)).toBe(10);
+      now.mockReturnValue(1_000_000 + 3_500);
+      // A locked bucket says how long it stays locked.
+      expect(await limiter.exhausted('w', 1)).toBe(7);
       now.mockReturnValue(1_000_000 + 10_001);
       expect(await limiter.hit('w', 1, 10)).toBe(0);
     } finally {

@@ -48,11 +48,21 @@ export class RateLimiter {
     return count > limit ? Math.max(ttl, 1) : 0;
   }
 
-  /** Whether `limit` attempts were already counted in the current window (without counting one). */
-  async exhausted(bucket: string, limit: number): Promise<boolean> {
+  /**
+   * When `limit` attempts were already counted in the current window (without counting one): the seconds until the
+   * window ends, else 0.
+   */
+  async exhausted(bucket: string, limit: number): Promise<number> {
     const key = this.key(bucket);
-    if (!this.redis) return (this.localWindow(key)?.count ?? 0) >= limit;
-    return Number((await this.redis.get(key)) ?? 0) >= limit;
+    if (!this.redis) {
+      const window = this.localWindow(key);
+      if (!window || window.count < limit) return 0;
+      return Math.max(Math.ceil((window.expires - Date.now()) / 1000), 1);
+    }
+    const results = await this.redis.multi().get(key).ttl(key).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    if (count < limit) return 0;
+    return Math.max(Number(results?.[1]?.[1] ?? 1), 1);
   }
 
   async reset(bucket: string): Promise<void> {

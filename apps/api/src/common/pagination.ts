@@ -1,8 +1,15 @@
+import { BadRequestException, HttpException, HttpStatus, UnprocessableEntityException } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { requestOrigin, trustedProxiesOf } from './client-address';
 
 export const MAX_HITS = 1000;
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
+/**
+ * The Link header echoes the request's query twice; clients (Node's fetch, browsers behind nginx) refuse response
+ * headers past 16 KB in total, so a Link that would not fit is refused instead of sent.
+ */
+export const MAX_LINK_HEADER_LENGTH = 8192;
 
 export interface PageRequest {
   offset: number;
@@ -22,15 +29,23 @@ export function parsePage(query: Record<string, unknown>): PageRequest {
     const decoded = Buffer.from(query.cursor, 'base64').toString('utf8');
     const match = /(?:^|&)o=(\d+)/.exec(decoded);
     if (match) offset = Number(match[1]);
+    // Past 2^53 the number is not the one asked for (and PostgreSQL's bigint OFFSET ends soon after).
+    if (!Number.isSafeInteger(offset))
+      throw new UnprocessableEntityException({
+        detail: [{ type: 'value_error', loc: ['query', 'cursor'], msg: 'Cursor offset out of range' }],
+      });
   }
   return { offset, limit };
 }
 
-/** The absolute URL the client used, honouring a reverse proxy's forwarded host and scheme. */
+/**
+ * The scheme and host the client used (a trusted proxy's forwarded ones), for absolute URLs; a malformed Host is
+ * a 400 rather than echoed into a header.
+ */
 export function requestBaseUrl(req: Request): string {
-  const proto = (req.get('x-forwarded-proto') ?? req.protocol).split(',')[0]!.trim();
-  const host = (req.get('x-forwarded-host') ?? req.get('host') ?? 'localhost').split(',')[0]!.trim();
-  return `${proto}://${host}`;
+  const origin = requestOrigin(req, trustedProxiesOf(req));
+  if (!origin) throw new BadRequestException({ detail: 'Invalid or missing Host header' });
+  return origin;
 }
 
 /**
@@ -38,7 +53,12 @@ export function requestBaseUrl(req: Request): string {
  * on every list, even a single page.
  */
 export function setPaginationHeaders(req: Request, res: Response, page: PageRequest, total: number): void {
-  const url = new URL(req.originalUrl, requestBaseUrl(req));
+  // Only the path and query come from the request line: an absolute-form target (`GET http://other/...`) or a `//`
+  // path must not choose the host of the links.
+  const requested = new URL(req.originalUrl, 'http://request.invalid');
+  const url = new URL(requestBaseUrl(req));
+  url.pathname = requested.pathname;
+  url.search = requested.search;
   const link = (rel: 'previous' | 'next', offset: number, exists: boolean): string => {
     const cursor = encodeCursor(Math.max(0, offset));
     url.searchParams.set('cursor', cursor);
@@ -46,10 +66,13 @@ export function setPaginationHeaders(req: Request, res: Response, page: PageRequ
   };
   const hasPrevious = page.offset > 0;
   const hasNext = page.offset + page.limit < total;
-  res.setHeader(
-    'Link',
-    `${link('previous', page.offset - page.limit, hasPrevious)}, ${link('next', page.offset + page.limit, hasNext)}`,
-  );
+  const value = `${link('previous', page.offset - page.limit, hasPrevious)}, ${link('next', page.offset + page.limit, hasNext)}`;
+  if (value.length > MAX_LINK_HEADER_LENGTH)
+    throw new HttpException(
+      { detail: 'The query string is too long to paginate; shorten the search or the filters' },
+      HttpStatus.URI_TOO_LONG,
+    );
+  res.setHeader('Link', value);
   res.setHeader('X-Hits', String(Math.min(total, MAX_HITS)));
   res.setHeader('X-Max-Hits', String(MAX_HITS));
 }

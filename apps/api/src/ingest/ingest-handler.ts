@@ -18,6 +18,7 @@ import {
   userReportFromItem,
 } from '@app/ingest';
 import { IngestKeyInfo } from '@app/projects';
+import { clientIp } from '../common/client-address';
 import { ItemCounter } from './item-counter';
 import { answerLastResort, headerSafeText, sendJson } from './send-json';
 
@@ -110,7 +111,7 @@ export class IngestHandler {
     const receivedAt = Date.now();
     const context = {
       receivedAt,
-      clientIp: clientIp(req),
+      clientIp: clientIp(req, this.config.trustedProxies),
       sentryClient: query.get('sentry_client') ?? undefined,
     };
 
@@ -308,10 +309,4 @@ class RateLimited extends Error {
   ) {
     super('rate limited');
   }
-}
-
-function clientIp(req: IncomingMessage): string | undefined {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || undefined;
 }

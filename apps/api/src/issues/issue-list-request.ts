@@ -21,20 +21,38 @@ export const SORT_VALUES = [
   '-priority',
   'priority',
 ];
+/** Longest `query` (search) accepted. */
+export const MAX_SEARCH_LENGTH = 2000;
+
 /** Sentry's aliases sort newest / most first. */
 const DESCENDING_ALIASES = new Set(['date', 'new', 'freq']);
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `now`, `now-15m`, `now-2h`, `now-7d` (GlitchTip's relative forms) or an ISO 8601 date. */
+/** Dates the lists accept: what PostgreSQL and ISO 8601 (four-digit years) both represent, and events can have. */
+export const EARLIEST_DATE = new Date('1970-01-01T00:00:00.000Z');
+export const LATEST_DATE = new Date('9999-12-31T23:59:59.999Z');
+const LONGEST_PERIOD_MS = LATEST_DATE.getTime() - EARLIEST_DATE.getTime();
+
+/** `now` minus a period; a period reaching before 1970 means "since the beginning", one longer than 1970..9999 is a 422. */
+function periodStart(name: string, amount: string, unit: string, now: Date): Date {
+  const ms = Number(amount) * UNIT_MS[unit]!;
+  if (!(ms <= LONGEST_PERIOD_MS))
+    throw queryError(name, 'Period should be at most 8029 years (1970 to 9999)');
+  return new Date(Math.max(now.getTime() - ms, EARLIEST_DATE.getTime()));
+}
+
+/** `now`, `now-15m`, `now-2h`, `now-7d` (GlitchTip's relative forms) or an ISO 8601 date in 1970..9999. */
 export function parseDateParam(name: string, value: unknown, now = new Date()): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = String(Array.isArray(value) ? value[value.length - 1] : value).trim();
   if (text === 'now') return now;
   const relative = /^now\s*-\s*(\d+)\s*([mhd])$/.exec(text);
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * UNIT_MS[relative[2]!]!);
+  if (relative) return periodStart(name, relative[1]!, relative[2]!, now);
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw queryError(name, 'Input should be a valid datetime');
+  if (date < EARLIEST_DATE || date > LATEST_DATE)
+    throw queryError(name, 'Input should be a datetime between 1970-01-01 and 9999-12-31');
   return date;
 }
 
@@ -43,7 +61,7 @@ export function parseStatsPeriod(value: unknown, now = new Date()): Date | undef
   if (value === undefined || value === null || value === '') return undefined;
   const match = /^(\d+)([smhdw])$/.exec(String(value).trim());
   if (!match) throw queryError('statsPeriod', 'Expected a period such as 24h or 14d');
-  return new Date(now.getTime() - Number(match[1]) * UNIT_MS[match[2]!]!);
+  return periodStart('statsPeriod', match[1]!, match[2]!, now);
 }
 
 export function parseSort(value: unknown): IssueSort {
@@ -77,7 +95,15 @@ export function parseIssueSelection(query: Record<string, unknown>): IssueSelect
     if (!/^-?\d{1,18}$/.test(id)) throw queryError('project', 'Input should be a valid integer');
   const start = parseDateParam('start', query.start) ?? parseStatsPeriod(query.statsPeriod);
   const end = parseDateParam('end', query.end);
-  const parsed = parseIssueQuery(typeof query.query === 'string' ? query.query : '');
+  const search = typeof query.query === 'string' ? query.query : '';
+  // Lists echo the search twice into the Link header, which has to stay readable.
+  if (search.length > MAX_SEARCH_LENGTH)
+    throw queryError(
+      'query',
+      `String should have at most ${MAX_SEARCH_LENGTH} characters`,
+      'string_too_long',
+    );
+  const parsed = parseIssueQuery(search);
   return {
     filter: {
       ids,

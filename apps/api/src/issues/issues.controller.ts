@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   Body,
+  NotFoundException,
   Controller,
   Delete,
   Get,
@@ -18,7 +19,9 @@ import {
   ApiOperation,
   ApiParam,
   ApiQuery,
+  ApiResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { IssueAssignmentService, IssueFilter, IssuesService } from '@app/issues';
@@ -27,7 +30,13 @@ import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
 import { IssueDto, IssueStatsDto } from './dto/issue.dto';
 import { UpdateIssueDto } from './dto/update-issue.dto';
-import { listParam, parseIssueSelection, SORT_VALUES, parseSort } from './issue-list-request';
+import {
+  listParam,
+  MAX_SEARCH_LENGTH,
+  parseIssueSelection,
+  SORT_VALUES,
+  parseSort,
+} from './issue-list-request';
 import { applyIssueUpdate } from './issue-update';
 import { IssueViewsService } from './issue-views.service';
 import { TriageAccessService } from './triage-access.service';
@@ -57,6 +66,7 @@ function SelectionQueries(): MethodDecorator {
     ApiQuery({
       name: 'query',
       required: false,
+      schema: { type: 'string', maxLength: MAX_SEARCH_LENGTH },
       description:
         'Search: `is:unresolved|resolved|ignored`, `level:error`, `has:key`, `key:value` (any tag, also ' +
         '`environment:` and `release:`), `!` negates, `"quoted values"`, free text over title and culprit ' +
@@ -78,14 +88,23 @@ function SelectionQueries(): MethodDecorator {
     ApiQuery({
       name: 'start',
       required: false,
-      description: 'Last seen at or after: ISO date, `now`, `now-2h`',
+      description: 'Last seen at or after: ISO date (years 1970 to 9999), `now`, `now-2h`',
     }),
     ApiQuery({
       name: 'end',
       required: false,
-      description: 'First seen at or before: ISO date, `now`, `now-7d`',
+      description: 'First seen at or before: ISO date (years 1970 to 9999), `now`, `now-7d`',
     }),
-    ApiQuery({ name: 'statsPeriod', required: false, description: 'Instead of start: `24h`, `14d`, ...' }),
+    ApiQuery({
+      name: 'statsPeriod',
+      required: false,
+      description: 'Instead of start: `24h`, `14d`, ... (`s`, `m`, `h`, `d`, `w`; at most 1970 to 9999)',
+    }),
+    ApiUnprocessableEntityResponse({
+      description:
+        'A bad parameter, with its path: `{"detail": [{"type", "loc": ["query", "statsPeriod"], "msg"}]}` ' +
+        '(dates outside 1970..9999, too long a period or search, an out-of-range cursor, control characters)',
+    }),
   ];
   return (target, key, descriptor) => {
     for (const decorator of decorators) decorator(target, key, descriptor);
@@ -113,6 +132,7 @@ export class IssuesController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
+  @ApiResponse({ status: 414, description: 'The query is too long to echo into the Link header' })
   async listOrganizationIssues(
     @Param('organizationSlug') organizationSlug: string,
     @Query() query: Record<string, unknown>,
@@ -142,6 +162,7 @@ export class IssuesController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
+  @ApiResponse({ status: 414, description: 'The query is too long to echo into the Link header' })
   async listProjectIssues(
     @Param('organizationSlug') organizationSlug: string,
     @Param('projectSlug') projectSlug: string,
@@ -189,6 +210,7 @@ export class IssuesController {
       organizationSlug,
       selection.projectIds,
     );
+    await this.requireIssuesInReach(selection.filter.ids ?? [], scope.allProjects);
     const filter: IssueFilter = {
       ...selection.filter,
       projectIds: scope.projects.map((p) => String(p.id)),
@@ -200,6 +222,21 @@ export class IssuesController {
     return { ids: await this.issues.select(filter), organizationId: scope.organizationId };
   }
 
+  /**
+   * Issue ids named in a bulk action must all be issues of the organization: an unknown or foreign id is a 404 and
+   * nothing changes, rather than a 200 that changed nothing. (Other filters may still narrow the selection.)
+   */
+  private async requireIssuesInReach(ids: string[], projects: Array<{ id: string | number }>): Promise<void> {
+    if (ids.length === 0) return;
+    const projectIds = new Set(projects.map((p) => String(p.id)));
+    const found = await this.issues.findByIds([...new Set(ids)]);
+    const inReach = new Set(
+      found.filter((i) => projectIds.has(String(i.projectId))).map((i) => String(i.id)),
+    );
+    if (ids.some((id) => !inReach.has(String(BigInt(id)))))
+      throw new NotFoundException({ detail: 'Not Found' });
+  }
+
   @Put('organizations/:organizationSlug/issues')
   @RequireScopes(...WRITE)
   @ApiOperation({
@@ -208,7 +245,8 @@ export class IssuesController {
     description:
       'Select with `id` (repeated) or the same filters as the list. `{status, statusDetails}` sets the status ' +
       '(`statusDetails.inNextRelease` records the current release); `{merge: 1}` merges them into the one with ' +
-      'the highest id; `{assignedTo}` assigns them. Answers with the request body.',
+      'the highest id; `{assignedTo}` assigns them. Answers with the request body. An `id` that is not an issue ' +
+      'of the organization is a 404 and nothing changes.',
   })
   @SelectionQueries()
   @ApiBody({ type: UpdateIssueDto })
@@ -230,7 +268,8 @@ export class IssuesController {
     operationId: 'delete_issues',
     summary: 'Delete the selected issues with their events',
     description:
-      'Select with `id` (repeated) or the same filters as the list. Answers 200 `{"status": "resolved"}`, as GlitchTip.',
+      'Select with `id` (repeated) or the same filters as the list. Answers 200 `{"status": "resolved"}`, as ' +
+      'GlitchTip. An `id` that is not an issue of the organization is a 404 and nothing is deleted.',
   })
   @SelectionQueries()
   @ApiOkResponse({

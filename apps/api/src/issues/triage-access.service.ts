@@ -18,6 +18,8 @@ export interface OrganizationProjects {
   organizationSlug: string;
   /** The organization's projects, narrowed to the requested ones when `project` ids were given. */
   projects: ProjectEntity[];
+  /** Every project of the organization, whatever `project` asked for. */
+  allProjects: ProjectEntity[];
 }
 
 const NOT_FOUND = () => new NotFoundException({ detail: 'Not Found' });
@@ -63,6 +65,7 @@ export class TriageAccessService {
       organizationId: String(organization.id),
       organizationSlug: organization.slug,
       projects: wanted.size ? all.filter((p) => wanted.has(String(p.id))) : all,
+      allProjects: all,
     };
   }
 

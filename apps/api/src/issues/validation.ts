@@ -20,8 +20,8 @@ export const bodyPipe = new ValidationPipe({
 });
 
 /** A 422 for a bad query parameter, in the same shape. */
-export function queryError(name: string, msg: string): UnprocessableEntityException {
-  return new UnprocessableEntityException({ detail: [{ type: 'value_error', loc: ['query', name], msg }] });
+export function queryError(name: string, msg: string, type = 'value_error'): UnprocessableEntityException {
+  return new UnprocessableEntityException({ detail: [{ type, loc: ['query', name], msg }] });
 }
 
 /** Repeated query keys (`?id=1&id=2`) and comma lists arrive as strings or arrays; this gives a flat list. */

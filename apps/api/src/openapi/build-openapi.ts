@@ -108,7 +108,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('GlitchTip-TS API')
     .setDescription(
-      'GlitchTip-compatible REST API. Ingest endpoints (`/api/{projectId}/store/`, `/envelope/`, `/security/`) speak the Sentry protocol.',
+      'GlitchTip-compatible REST API. Ingest endpoints (`/api/{projectId}/store/`, `/envelope/`, `/security/`) speak the Sentry protocol. ' +
+        'On every REST route, a path parameter, query parameter or JSON body string (or key) holding NUL or another ' +
+        'control character (other than tab, CR, LF) is a 422 `{"detail": [{"type", "loc", "msg"}]}` naming the field; ' +
+        'a paginated list whose `Link` header would pass 8 KB (the query is echoed into it) is a 414; a malformed ' +
+        '`Host` (or trusted `X-Forwarded-Host`) is a 400. `X-Forwarded-For`/`-Proto`/`-Host` count only from ' +
+        '`TRUSTED_PROXIES`.',
     )
     .setVersion(instanceVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (64 hex characters)' })

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { TrustedProxies } from './trusted-proxies';
 
 const MiB = 1024 * 1024;
 
@@ -187,6 +188,11 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   GLITCHTIP_INSTANCE_NAME?: string;
+
+  /** Comma-separated addresses/CIDRs of the reverse proxies whose X-Forwarded-* headers are believed. */
+  @IsOptional()
+  @IsString()
+  TRUSTED_PROXIES?: string;
 }
 
 function parseBool(value: unknown, fallback: boolean): boolean {
@@ -228,6 +234,8 @@ export interface AppConfig {
   /** Browser sessions and CSRF. */
   session: { cookieAgeSeconds: number; cookieSecure: boolean; csrfTrustedOrigins: string[] };
   instanceName: string | null;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For/-Proto/-Host to believe (nobody's by default). */
+  trustedProxies: TrustedProxies;
 }
 
 const DEV_SECRET = 'insecure-development-secret-key-change-me';
@@ -250,6 +258,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`REDIS_URL is required when SERVER_ROLE=${role}`);
   if (env.NODE_ENV === 'production' && !parsed.SECRET_KEY)
     problems.push('SECRET_KEY is required in production');
+  let trustedProxies = TrustedProxies.none();
+  try {
+    trustedProxies = TrustedProxies.parse(parsed.TRUSTED_PROXIES);
+  } catch (error) {
+    problems.push(`TRUSTED_PROXIES=${JSON.stringify(raw.TRUSTED_PROXIES)}: ${(error as Error).message}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     databaseUrl: parsed.DATABASE_URL,
@@ -297,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         .filter(Boolean),
     },
     instanceName: parsed.GLITCHTIP_INSTANCE_NAME ?? null,
+    trustedProxies,
   };
 }
 
