@@ -34,7 +34,9 @@ describe('UsersRepository and EmailAddressesRepository (PostgreSQL)', () => {
     const withPassword = await createUser(sql);
     const empty = await createUser(sql, { password: '' });
     const none = await createUser(sql, { password: null });
-    expect(await users.idsWithPassword([withPassword.id, empty.id, none.id])).toEqual(new Set([withPassword.id]));
+    expect(await users.idsWithPassword([withPassword.id, empty.id, none.id])).toEqual(
+      new Set([withPassword.id]),
+    );
     expect(await users.idsWithPassword([])).toEqual(new Set());
     expect(await users.hasUsablePassword(withPassword.id)).toBe(true);
     expect(await users.hasUsablePassword(empty.id)).toBe(false);

@@ -75,7 +75,14 @@ export async function addMember(
     sql,
     `INSERT INTO organization_users (organization_id, user_id, email, role, is_owner, created)
      VALUES ($1, $2, $3, $4, $5, COALESCE($6, now())) RETURNING id`,
-    [organizationId, userId, input.email ?? null, input.role ?? 0, input.isOwner ?? false, input.created ?? null],
+    [
+      organizationId,
+      userId,
+      input.email ?? null,
+      input.role ?? 0,
+      input.isOwner ?? false,
+      input.created ?? null,
+    ],
   );
 }
 
@@ -90,7 +97,10 @@ export async function createTeam(
     input.slug ?? `team-${next()}`,
   ]);
   for (const memberId of input.memberIds ?? []) {
-    await sql.query(`INSERT INTO team_members (team_id, organization_user_id) VALUES ($1, $2)`, [id, memberId]);
+    await sql.query(`INSERT INTO team_members (team_id, organization_user_id) VALUES ($1, $2)`, [
+      id,
+      memberId,
+    ]);
   }
   return id;
 }
