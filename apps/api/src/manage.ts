@@ -11,7 +11,7 @@ import {
   openEmbeddedDatabase,
   withDataDirSecret,
 } from '@app/core';
-import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule } from '@app/organizations';
+import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule, slugify } from '@app/organizations';
 import { buildDsn, keyHex, ProjectsModule, ProjectsService } from '@app/projects';
 import { migrateDatabase } from './migrate';
 
@@ -106,13 +106,10 @@ export async function bootstrap(
       if (!project) {
         const member = await accounts.membership(organization.id, user.id, m);
         const teamSlug = organization.slug;
-        const existingTeam: Array<{ id: string }> = await m.query(
-          `SELECT id FROM teams WHERE organization_id = $1 AND slug = $2`,
-          [organization.id, teamSlug],
-        );
         const teamId =
-          existingTeam[0]?.id ?? (await accounts.createTeam(organization.id, teamSlug, member?.id, m)).id;
-        const slug = await accounts.uniqueSlug('projects', projectName, organization.id, m);
+          (await accounts.findTeamId(organization.id, teamSlug, m)) ??
+          (await accounts.createTeam(organization.id, teamSlug, member?.id, m)).id;
+        const slug = await projects.uniqueSlug(organization.id, slugify(projectName), undefined, m);
         project = (
           await projects.createProject(
             { organizationId: organization.id, name: projectName, slug, teamId },

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DirectoryRepository } from '@app/organizations';
+import { Transactions } from '@app/core';
+import { DirectoryRepository, MembersRepository } from '@app/organizations';
 import { ProjectsRepository } from '@app/projects';
 import { IssueActionError } from './issues.service';
 import { IssuesRepository } from './issues.repository';
@@ -22,7 +23,22 @@ export class IssueAssignmentService {
     private readonly issues: IssuesRepository,
     private readonly directory: DirectoryRepository,
     private readonly projects: ProjectsRepository,
+    private readonly members: MembersRepository,
+    private readonly transactions: Transactions,
   ) {}
+
+  /**
+   * Removes a member (or invitation) from its organization; the organization's issues assigned to that user
+   * become unassigned in the same transaction. Here because the organizations lib cannot see issues.
+   */
+  async removeMember(memberId: string): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const removed = await this.members.delete(tx, memberId);
+      if (!removed?.userId) return;
+      const projectIds = await this.projects.idsOfOrganization(tx, removed.organizationId);
+      await this.issues.unassignUserInProjects(tx, removed.userId, projectIds);
+    });
+  }
 
   /** The assignee `value` names in the organization; throws IssueActionError when it names no one there. */
   async resolve(organizationId: string, value: string | null): Promise<IssueAssignee | null> {

@@ -117,6 +117,15 @@ export class IssuesRepository {
     );
   }
 
+  /** Unassigns the user from the issues of these projects (when the user leaves their organization). */
+  async unassignUserInProjects(m: EntityManager, userId: string, projectIds: string[]): Promise<void> {
+    if (projectIds.length === 0) return;
+    await m.query(
+      `UPDATE issues SET assigned_user_id = NULL WHERE assigned_user_id = $1 AND project_id = ANY($2::bigint[])`,
+      [userId, projectIds],
+    );
+  }
+
   /** The distinct projects of these issues. */
   async projectIdsOf(ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];

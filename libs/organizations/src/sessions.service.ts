@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SessionAuthMethod, UserSessionEntity } from './entities/user-session.entity';
 import { UserEntity } from './entities/user.entity';
+import { SessionsRepository } from './sessions.repository';
+import { UsersRepository } from './users.repository';
 
 export interface ResolvedSession {
   session: UserSessionEntity;
@@ -20,7 +20,10 @@ function keyHash(key: string): string {
  */
 @Injectable()
 export class SessionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
   /** Starts a session and returns the cookie value. Expired sessions of the same user are swept on the way. */
   async create(
@@ -30,54 +33,31 @@ export class SessionsService {
     ttlSeconds: number,
   ): Promise<string> {
     const key = randomBytes(32).toString('base64url');
-    await this.dataSource.query(`DELETE FROM user_sessions WHERE user_id = $1 AND expires < now()`, [userId]);
-    await this.dataSource.query(
-      `INSERT INTO user_sessions (key_hash, user_id, methods, user_agent, ip, expires)
-       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-      [
-        keyHash(key),
-        userId,
-        JSON.stringify(methods),
-        meta.userAgent.slice(0, 512),
-        meta.ip.slice(0, 64),
-        ttlSeconds,
-      ],
-    );
-    await this.dataSource.query(`UPDATE users SET last_login = now() WHERE id = $1`, [userId]);
+    await this.sessions.deleteExpiredOf(userId);
+    await this.sessions.insert({ keyHash: keyHash(key), userId, methods, ...meta, ttlSeconds });
+    await this.users.recordLogin(userId);
     return key;
   }
 
-  /** The live session behind a cookie value and its (active) user, in one query. */
+  /** The live session behind a cookie value and its (active) user. */
   async resolve(key: string): Promise<ResolvedSession | null> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(key)) return null;
-    const session = await this.dataSource
-      .getRepository(UserSessionEntity)
-      .createQueryBuilder('s')
-      .where('s.key_hash = :hash AND s.expires > now()', { hash: keyHash(key) })
-      .getOne();
+    const session = await this.sessions.findLive(keyHash(key));
     if (!session) return null;
-    const user = await this.dataSource
-      .getRepository(UserEntity)
-      .findOneBy({ id: session.userId, isActive: true });
+    const user = await this.users.findActiveById(session.userId);
     return user ? { session, user } : null;
   }
 
-  async destroy(key: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM user_sessions WHERE key_hash = $1`, [keyHash(key)]);
+  destroy(key: string): Promise<void> {
+    return this.sessions.deleteByKeyHash(keyHash(key));
   }
 
   /** Ends every session of a user but the one given (after a password change), or all of them. */
-  async destroyAllFor(userId: string, keepSessionId?: string): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM user_sessions WHERE user_id = $1 AND ($2::bigint IS NULL OR id <> $2::bigint)`,
-      [userId, keepSessionId ?? null],
-    );
+  destroyAllFor(userId: string, keepSessionId?: string): Promise<void> {
+    return this.sessions.deleteAllOf(userId, keepSessionId);
   }
 
-  async recordMethod(sessionId: string, method: SessionAuthMethod): Promise<void> {
-    await this.dataSource.query(`UPDATE user_sessions SET methods = methods || $2::jsonb WHERE id = $1`, [
-      sessionId,
-      JSON.stringify([method]),
-    ]);
+  recordMethod(sessionId: string, method: SessionAuthMethod): Promise<void> {
+    return this.sessions.appendMethod(sessionId, method);
   }
 }

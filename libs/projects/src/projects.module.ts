@@ -1,15 +1,27 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '@app/events';
+import { OrganizationsModule } from '@app/organizations';
 import { ProjectKeyEntity } from './entities/project-key.entity';
 import { ProjectEntity } from './entities/project.entity';
+import { EnvironmentsRepository } from './environments.repository';
 import { ProjectKeyCache } from './project-key-cache';
+import { ProjectKeysRepository } from './project-keys.repository';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
+import { UserProjectAlertsRepository } from './user-project-alerts.repository';
+
+const REPOSITORIES = [
+  ProjectsRepository,
+  ProjectKeysRepository,
+  EnvironmentsRepository,
+  UserProjectAlertsRepository,
+];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectKeyEntity])],
-  providers: [ProjectsService, ProjectsRepository],
-  exports: [ProjectsService, ProjectsRepository, TypeOrmModule],
+  imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectKeyEntity]), OrganizationsModule, EventsModule],
+  providers: [ProjectsService, ...REPOSITORIES],
+  exports: [ProjectsService, ...REPOSITORIES, TypeOrmModule],
 })
 export class ProjectsModule {}
 

@@ -30,6 +30,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/core';
+import { IssueAssignmentService } from '@app/issues';
 import {
   AccountsService,
   MemberDetail,
@@ -77,6 +78,7 @@ export class MembersController {
     private readonly access: AccessService,
     private readonly accounts: AccountsService,
     private readonly organizations: OrganizationsService,
+    private readonly assignment: IssueAssignmentService,
     private readonly links: AccountLinksService,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -261,7 +263,7 @@ export class MembersController {
       (await this.organizations.countOwners(organizationId, member.id)) === 0
     )
       throw new BadRequestException({ detail: 'The last owner cannot be removed' });
-    await this.organizations.removeMember(member.id);
+    await this.assignment.removeMember(member.id);
   }
 
   @Post(':memberId/set_owner')

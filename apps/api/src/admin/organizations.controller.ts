@@ -176,7 +176,7 @@ export class OrganizationsController {
   ): Promise<void> {
     const access = await this.access.organization(req.user.user.id, organizationSlug);
     this.access.requireRole(access, OrganizationRole.Owner);
-    await this.organizations.delete(access.organization.id);
+    await this.projects.deleteOrganization(access.organization.id);
     await this.keyCache.invalidate();
   }
 

@@ -226,9 +226,12 @@ export class ProjectsController {
       req,
       res,
       async (page) => {
-        const { teams, total } = await this.organizations.teams(access.organization.id, userId, page, {
-          projectId: project.id,
-        });
+        const { teams, total } = await this.projects.teamsOfProject(
+          access.organization.id,
+          userId,
+          project.id,
+          page,
+        );
         return { items: teams, total };
       },
       (teams) => teams.map(serializeTeam),
