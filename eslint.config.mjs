@@ -11,11 +11,7 @@ const SQL_NOT_YET_IN_REPOSITORIES = [
   'libs/ingest/src/process/event-batch-writer.ts',
   'libs/ingest/src/process/event-ingest.service.ts',
   'libs/issues/src/user-reports.ts',
-  'libs/organizations/src/accounts.service.ts',
-  'libs/organizations/src/organizations.service.ts',
-  'libs/organizations/src/sessions.service.ts',
   'libs/projects/src/project-key-cache.ts',
-  'libs/projects/src/projects.service.ts',
 ];
 
 export default tseslint.config(
