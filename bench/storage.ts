@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { EVENT_COLUMNS } from '@app/events';
 import { ensureDailyPartition } from '@app/partitioning';
 
 /** The tables the ingest pipeline writes, for bytes per event. */
@@ -73,10 +74,6 @@ export async function storageFigures(c: Client): Promise<StorageFigures> {
     dataColumnBytesPerEvent: Math.round(counts.data),
   };
 }
-
-const EVENT_COLUMNS =
-  'event_id, received, project_id, issue_id, timestamp, type, level, title, culprit, platform, environment, ' +
-  'release, user_key, hash, tags, data';
 
 /**
  * The storage ceiling: the stored event rows written again, straight into a copy of the events table (same

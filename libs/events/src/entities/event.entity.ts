@@ -1,5 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/**
+ * Every column of `events`, in the order the ingest batch writer's INSERT lists them (the benchmark writes with
+ * the same list), so that the SELECT feeding such an INSERT lines up with one definition.
+ */
+export const EVENT_COLUMNS =
+  'event_id, received, project_id, issue_id, timestamp, type, level, title, culprit, platform, environment, ' +
+  'release, user_key, hash, tags, data';
+
 /** Maps the parent of the day-partitioned `events` table; the schema itself comes from raw SQL migrations. */
 @Entity({ name: 'events', synchronize: false })
 export class EventEntity {

@@ -1,4 +1,5 @@
-import { NormalizationError } from './normalized-event.types';
+import { NORMALIZE_LIMITS } from './normalize-limits';
+import { EventLevel, NormalizationError } from './normalized-event.types';
 
 /** Repairs are capped so that a pathological payload cannot blow up the `errors` list itself. */
 const MAX_RECORDED_ERRORS = 100;
@@ -192,4 +193,68 @@ export function guarded(log: RepairLog, name: string, step: () => void): void {
   } catch (error) {
     log.add('invalid_data', name, error instanceof Error ? error.message : String(error));
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers that several event parts share
+
+const LEVEL_ALIASES: Record<string, EventLevel> = {
+  fatal: 'fatal',
+  critical: 'fatal',
+  error: 'error',
+  err: 'error',
+  warning: 'warning',
+  warn: 'warning',
+  info: 'info',
+  log: 'info',
+  debug: 'debug',
+  trace: 'debug',
+};
+
+const PYTHON_LEVELS: Record<number, EventLevel> = {
+  10: 'debug',
+  20: 'info',
+  30: 'warning',
+  40: 'error',
+  50: 'fatal',
+};
+
+/** A level name, alias or Python logging number → the event level (events and breadcrumbs share it). */
+export function parseLevel(value: unknown): EventLevel | undefined {
+  if (typeof value === 'number') return PYTHON_LEVELS[value];
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  return LEVEL_ALIASES[text] ?? (/^\d+$/.test(text) ? PYTHON_LEVELS[Number(text)] : undefined);
+}
+
+/** Caps a message-sized string (`logentry`, breadcrumb messages) at the message limit. */
+export function limitMessage(text: string, name: string, log: RepairLog): string {
+  if (text.length <= NORMALIZE_LIMITS.message) return text;
+  log.add('value_too_long', name, text.length);
+  return truncate(text, NORMALIZE_LIMITS.message);
+}
+
+/** `{values: [...]}`, a bare list, or a single object → the list (anything else is recorded and dropped). */
+export function listValues(value: unknown, name: string, log: RepairLog): unknown[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value;
+  if (isPlainObject(value)) {
+    if ('values' in value) {
+      if (Array.isArray(value.values)) return value.values;
+      if (value.values === null || value.values === undefined) return [];
+      log.add('invalid_data', `${name}.values`, value.values);
+      return undefined;
+    }
+    return [value];
+  }
+  log.add('invalid_data', name, value);
+  return undefined;
+}
+
+/** Bounds one free-form field with `trimDatabag`, recording that it was trimmed. */
+export function databagField(value: unknown, name: string, limits: DatabagLimits, log: RepairLog): unknown {
+  if (value === undefined || value === null) return undefined;
+  const { value: copy, trimmed } = trimDatabag(value, limits);
+  if (trimmed) log.add('items_trimmed', name);
+  return copy;
 }

@@ -1,4 +1,5 @@
 import { rowsOf } from '@app/core';
+import { EVENT_COLUMNS } from '@app/events';
 import { DataSource, EntityManager } from 'typeorm';
 import { IssueStatus } from '@app/issues';
 import { PreparedEvent } from './prepare-event';
@@ -128,8 +129,7 @@ async function storeEventBatch(
   // travel as one JSON array text each, not as jsonb[]: an array literal of large JSON strings costs escaping in
   // node-postgres and unescaping in PostgreSQL, several times the cost of the rest of the batch.
   const insertedRows: Array<{ id: string }> = await m.query(
-    `INSERT INTO events (event_id, received, project_id, issue_id, timestamp, type, level, title, culprit, platform,
-                         environment, release, user_key, hash, tags, data)
+    `INSERT INTO events (${EVENT_COLUMNS})
      SELECT u.e, u.r, u.p, u.i, u.t, u.ty, u.l, u.ti, u.cu, u.pl, u.en, u.re, u.us, u.h, tg.v::jsonb, d.v::jsonb
        FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::timestamptz[],
                    $6::smallint[], $7::smallint[], $8::varchar[], $9::varchar[], $10::varchar[],
