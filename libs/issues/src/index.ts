@@ -8,6 +8,7 @@ export * from './search/issue-query';
 export * from './search/issue-filter-sql';
 export * from './issues.repository';
 export * from './issues.service';
+export * from './issue-merge.service';
 export * from './user-reports-maintenance.service';
 export * from './issue-comments.service';
 export * from './issue-assignment.service';

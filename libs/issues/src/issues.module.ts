@@ -10,6 +10,7 @@ import { UserReportEntity } from './entities/user-report.entity';
 import { IssueAssignmentService } from './issue-assignment.service';
 import { IssueCommentsRepository } from './issue-comments.repository';
 import { IssueCommentsService } from './issue-comments.service';
+import { IssueMergeService } from './issue-merge.service';
 import { IssuesRepository } from './issues.repository';
 import { IssuesService } from './issues.service';
 import { UserReportsMaintenance } from './user-reports-maintenance.service';
@@ -29,8 +30,15 @@ import { UserReportsRepository } from './user-reports.repository';
     IssuesService,
     IssueCommentsService,
     IssueAssignmentService,
+    IssueMergeService,
     UserReportsMaintenance,
   ],
-  exports: [IssuesService, IssueCommentsService, IssueAssignmentService, UserReportsMaintenance],
+  exports: [
+    IssuesService,
+    IssueCommentsService,
+    IssueAssignmentService,
+    IssueMergeService,
+    UserReportsMaintenance,
+  ],
 })
 export class IssuesModule {}

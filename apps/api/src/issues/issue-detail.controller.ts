@@ -23,7 +23,13 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EventsService } from '@app/events';
-import { IssueAssignmentService, IssueCommentsService, IssuesService, parseEventId } from '@app/issues';
+import {
+  IssueAssignmentService,
+  IssueCommentsService,
+  IssueMergeService,
+  IssuesService,
+  parseEventId,
+} from '@app/issues';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { parsePage, setPaginationHeaders } from '../common/pagination';
@@ -59,6 +65,7 @@ function issueDetailController(scope: IssueRouteScope) {
     constructor(
       private readonly issues: IssuesService,
       private readonly assignment: IssueAssignmentService,
+      private readonly merging: IssueMergeService,
       private readonly comments: IssueCommentsService,
       private readonly events: EventsService,
       private readonly triage: TriageAccessService,
@@ -105,8 +112,7 @@ function issueDetailController(scope: IssueRouteScope) {
     ): Promise<IssueDetailDto> {
       const { issue, project } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       await applyIssueUpdate(
-        this.issues,
-        this.assignment,
+        { issues: this.issues, assignment: this.assignment, merging: this.merging },
         String(project.organizationId),
         [String(issue.id)],
         {
@@ -212,7 +218,7 @@ function issueDetailController(scope: IssueRouteScope) {
       });
       if (hashes.length === 0) throw queryError('id', 'Field required');
       const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
-      await this.issues.unmerge(String(issue.id), hashes);
+      await this.merging.unmerge(String(issue.id), hashes);
     }
 
     @Get(`${base}/user-reports`)

@@ -1,5 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
-import { IssueActionError, IssueAssignmentService, IssuesService, STATUS_BY_NAME } from '@app/issues';
+import {
+  IssueActionError,
+  IssueAssignmentService,
+  IssueMergeService,
+  IssuesService,
+  STATUS_BY_NAME,
+} from '@app/issues';
 import { UpdateIssueDto } from './dto/update-issue.dto';
 
 /** What gets stored as statusDetails: only meaningful with `resolved` (release guards) or `ignored`. */
@@ -19,8 +25,11 @@ export function statusDetailsFor(body: UpdateIssueDto): Record<string, unknown> 
  * checked before anything changes, so a wrong one changes nothing.
  */
 export async function applyIssueUpdate(
-  issues: IssuesService,
-  assignment: IssueAssignmentService,
+  {
+    issues,
+    assignment,
+    merging,
+  }: { issues: IssuesService; assignment: IssueAssignmentService; merging: IssueMergeService },
   organizationId: string,
   ids: string[],
   body: UpdateIssueDto,
@@ -36,7 +45,7 @@ export async function applyIssueUpdate(
       });
     }
     if (assignee !== undefined) await assignment.assign(ids, assignee);
-    if (body.merge) await issues.merge(ids);
+    if (body.merge) await merging.merge(ids);
   } catch (error) {
     if (error instanceof IssueActionError) throw new BadRequestException({ detail: error.message });
     throw error;

@@ -24,7 +24,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { IssueAssignmentService, IssueFilter, IssuesService } from '@app/issues';
+import { IssueAssignmentService, IssueMergeService, IssueFilter, IssuesService } from '@app/issues';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
@@ -120,6 +120,7 @@ export class IssuesController {
   constructor(
     private readonly issues: IssuesService,
     private readonly assignment: IssueAssignmentService,
+    private readonly merging: IssueMergeService,
     private readonly triage: TriageAccessService,
     private readonly views: IssueViewsService,
   ) {}
@@ -258,7 +259,12 @@ export class IssuesController {
     @Req() req: AuthedRequest,
   ): Promise<UpdateIssueDto> {
     const { ids, organizationId } = await this.select(organizationSlug, query, req);
-    await applyIssueUpdate(this.issues, this.assignment, organizationId, ids, body);
+    await applyIssueUpdate(
+      { issues: this.issues, assignment: this.assignment, merging: this.merging },
+      organizationId,
+      ids,
+      body,
+    );
     return body;
   }
 
