@@ -8,6 +8,7 @@ export * from './database/embedded-postgres';
 export * from './database/migrate';
 export * from './database/migrations';
 export * from './database/query-rows';
+export * from './database/transient-error';
 export * from './redis/redis.module';
 export * from './redis/shared-store';
 export * from './queue/ingest-queue';
