@@ -13,6 +13,7 @@ export * from './redis/redis.module';
 export * from './redis/shared-store';
 export * from './queue/ingest-queue';
 export * from './queue/bull-ingest-queue';
+export * from './queue/failed-ingest-jobs';
 export * from './queue/in-process-ingest-queue';
 export * from './queue/ingest-journal';
 export * from './queue/job-queue';
