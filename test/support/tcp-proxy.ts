@@ -42,8 +42,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const cut = async () => {
     const closing = server;
     server = null;
-    if (closing) await new Promise<void>((resolve) => closing.close(() => resolve()));
+    // close() calls back once every connection is gone: destroy them right after it stops listening.
+    const closed = closing ? new Promise<void>((resolve) => closing.close(() => resolve())) : null;
     for (const socket of sockets) socket.destroy();
+    await closed;
   };
   await listen();
   return {
