@@ -6,7 +6,7 @@ export interface PrivateRedis {
   url: string;
   /** Kills the server (SIGKILL: no goodbye to clients) and waits for it to exit. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: nothing is persisted). */
+  /** Starts it again on the same port (empty: nothing is persisted); nothing when it runs. */
   start(): Promise<void>;
 }
 
@@ -27,6 +27,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
+    if (child && child.exitCode === null) return;
     child = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -67,7 +67,9 @@ async function manageFailedJobs(
         );
       }
       const events = failed.reduce((sum, job) => sum + job.events, 0);
-      console.log(`${failed.length} failed jobs (${events} events). Requeue them with: npm run manage -- requeue-failed`);
+      console.log(
+        `${failed.length} failed jobs (${events} events). Requeue them with: npm run manage -- requeue-failed`,
+      );
     }
     return 0;
   } finally {
