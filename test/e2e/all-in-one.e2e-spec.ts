@@ -113,8 +113,14 @@ describe('all-in-one mode on embedded PostgreSQL', () => {
     const again = JSON.parse((await manage(BOOTSTRAP, env)).stdout) as BootstrapResult;
     expect(again).toEqual(seed);
 
-    const health = await http<{ database: { ok: boolean } }>(server.baseUrl, '/_health/');
-    expect(health.body.database.ok).toBe(true);
+    const health = await http<{ status: string; database: { ok: boolean }; redis?: unknown; queue: unknown }>(
+      server.baseUrl,
+      '/_health/',
+    );
+    expect(health.body).toMatchObject({ status: 'ok', database: { ok: true } });
+    // No Redis in this mode: none is reported; the in-process queue is.
+    expect(health.body.redis).toBeUndefined();
+    expect(health.body.queue).toMatchObject({ ok: true, failed: 0 });
 
     await runNodeSdk(seed.dsn, 'exception');
     const issue = await waitForIssue(server.baseUrl, 'TypeError');

@@ -28,11 +28,16 @@ export interface TestStack {
  * in the same process, against a fresh database cloned from the migrated template and its own Redis prefix.
  */
 export async function startTestStack(
-  options: { env?: Record<string, string>; worker?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    /** The URL the api and worker use for the test database (e.g. through a proxy the test can cut). */
+    databaseUrl?: (url: string) => string;
+  } = {},
 ): Promise<TestStack> {
   const db = await createTestDatabase();
   const config = loadConfig({
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(db.url) : db.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: uniqueRedisPrefix(),
     SERVER_ROLE: 'api',

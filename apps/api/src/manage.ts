@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import {
   AppConfig,
   ConfigModule,
+  createBullQueue,
   DatabaseModule,
   EmbeddedDatabaseHandle,
+  listFailedIngestJobs,
   loadConfig,
   openEmbeddedDatabase,
+  QueueName,
+  requeueFailedIngestJobs,
+  Transactions,
   withDataDirSecret,
 } from '@app/core';
 import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule, slugify } from '@app/organizations';
@@ -25,9 +29,53 @@ Commands:
   createsuperuser --email E --password P    create a superuser (or reset that user's password)
   bootstrap --email E --password P --org NAME --project NAME [--json]
                                             idempotently create a user, an organization it owns, a team, a
-                                            project with a DSN key and an API token with every scope`;
+                                            project with a DSN key and an API token with every scope
+  failed-jobs [--json]                      list ingest jobs that failed all their attempts (needs REDIS_URL)
+  requeue-failed                            put the events of those jobs back in the queue, with every attempt
+                                            ahead of them (events already stored are not stored twice)`;
 
-const COMMANDS = ['migrate', 'createsuperuser', 'bootstrap'];
+const COMMANDS = ['migrate', 'createsuperuser', 'bootstrap', 'failed-jobs', 'requeue-failed'];
+const QUEUE_COMMANDS = ['failed-jobs', 'requeue-failed'];
+
+/** `failed-jobs` and `requeue-failed`: they need Redis only, not the database. */
+async function manageFailedJobs(
+  config: AppConfig,
+  command: string,
+  options: Record<string, string | boolean>,
+): Promise<number> {
+  if (!config.redisUrl) {
+    console.log(
+      'No REDIS_URL: the in-process queue retries every event until it is stored, so it has no failed jobs.',
+    );
+    return 0;
+  }
+  const queue = createBullQueue(config, QueueName.EventIngest);
+  try {
+    if (command === 'requeue-failed') {
+      const { jobs, events } = await requeueFailedIngestJobs(queue);
+      console.log(`Requeued ${events} events from ${jobs} failed jobs.`);
+      return 0;
+    }
+    const failed = await listFailedIngestJobs(queue);
+    if (options.json) console.log(JSON.stringify(failed));
+    else if (failed.length === 0) console.log('No failed ingest jobs.');
+    else {
+      for (const job of failed) {
+        console.log(
+          `job ${job.id}: ${job.events} events, accepted ${job.acceptedAt ?? '?'}, failed ${job.failedAt ?? '?'} ` +
+            `after ${job.attemptsMade} attempts: ${job.reason}`,
+        );
+      }
+      const events = failed.reduce((sum, job) => sum + job.events, 0);
+      console.log(
+        `${failed.length} failed jobs (${events} events). Requeue them with: npm run manage -- requeue-failed`,
+      );
+    }
+    return 0;
+  } finally {
+    await queue.close();
+  }
+}
 
 export function parseArgs(argv: string[]): { command?: string; options: Record<string, string | boolean> } {
   const [command, ...rest] = argv;
@@ -49,6 +97,9 @@ function required(options: Record<string, string | boolean>, name: string): stri
   return value.trim();
 }
 
+/** The advisory lock key that serialises `manage bootstrap` runs. */
+const BOOTSTRAP_LOCK = 4724754731;
+
 @Module({})
 class ManageModule {}
 
@@ -57,7 +108,7 @@ async function withServices<T>(
   fn: (services: {
     accounts: AccountsService;
     projects: ProjectsService;
-    dataSource: DataSource;
+    transactions: Transactions;
   }) => Promise<T>,
 ): Promise<T> {
   const app = await NestFactory.createApplicationContext(
@@ -71,7 +122,7 @@ async function withServices<T>(
     return await fn({
       accounts: app.get(AccountsService),
       projects: app.get(ProjectsService),
-      dataSource: app.get(DataSource),
+      transactions: app.get(Transactions),
     });
   } finally {
     await app.close();
@@ -94,10 +145,9 @@ export async function bootstrap(
   const password = required(options, 'password');
   const orgName = required(options, 'org');
   const projectName = required(options, 'project');
-  return withServices(config, ({ accounts, projects, dataSource }) =>
-    dataSource.transaction(async (m) => {
-      // One bootstrap at a time, so that concurrent deploy scripts do not create twins.
-      await m.query('SELECT pg_advisory_xact_lock(4724754731)');
+  // One bootstrap at a time, so that concurrent deploy scripts do not create twins.
+  return withServices(config, ({ accounts, projects, transactions }) =>
+    transactions.runExclusive(BOOTSTRAP_LOCK, async (m) => {
       const user = await accounts.upsertUser({ email, password }, m);
       const organization =
         (await accounts.findOrganizationOwnedBy(orgName, user.id, m)) ??
@@ -161,6 +211,14 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     console.error((error as Error).message);
     return 78;
+  }
+  if (QUEUE_COMMANDS.includes(command)) {
+    try {
+      return await manageFailedJobs(config, command, options);
+    } catch (error) {
+      console.error(`${command}: ${(error as Error).message}`);
+      return 1;
+    }
   }
   let embedded: EmbeddedDatabaseHandle | null = null;
   try {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, SharedStore } from '@app/core';
+import { APP_CONFIG, AppConfig, isTransientDatabaseError, SharedStore } from '@app/core';
 
 /** What ingest needs to know about a DSN key, cached per process. */
 export interface IngestKeyInfo {
@@ -15,17 +15,38 @@ export interface IngestKeyInfo {
 
 const POSITIVE_TTL_MS = 60_000;
 const NEGATIVE_TTL_MS = 10_000;
+/** While the database is unreachable, how often one request per key tries it again (the others get the last state). */
+const UNREACHABLE_RETRY_MS = 2_000;
 const MAX_ENTRIES = 50_000;
 export const CACHE_INVALIDATION_CHANNEL = 'cache-invalidate';
+
+/** The database is unreachable and this process has never seen the key: nothing to serve. */
+export class KeyStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the database is unreachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'KeyStoreUnavailableError';
+  }
+}
+
+interface CacheEntry {
+  info: IngestKeyInfo | null;
+  expires: number;
+  /** The last refresh met an unreachable database: answer from `info` at once and refresh in the background. */
+  unreachable: boolean;
+}
 
 /**
  * Authenticates ingest requests without a database round trip on a hit. Entries expire after a minute;
  * changes to keys, projects and organizations are pushed to every replica through the shared store's pub/sub
- * (Redis, or in-process in all-in-one mode).
+ * (Redis, or in-process in all-in-one mode), which marks every entry expired.
+ *
+ * While the database is unreachable, an expired entry keeps being served (the last known state of the key: events
+ * still go to the queue, which waits for the database); a key this process has never seen gets
+ * `KeyStoreUnavailableError`.
  */
 @Injectable()
 export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
-  private readonly entries = new Map<string, { info: IngestKeyInfo | null; expires: number }>();
+  private readonly entries = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<IngestKeyInfo | null>>();
   private unsubscribe: (() => Promise<void>) | null = null;
 
@@ -40,7 +61,7 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(this.channel, () => this.entries.clear());
+    this.unsubscribe = await this.store.subscribe(this.channel, () => this.expireAll());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -49,8 +70,16 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Tells every process to forget cached keys (after a key, project or organization change). */
   async invalidate(): Promise<void> {
-    this.entries.clear();
+    this.expireAll();
     await this.store.publish(this.channel, 'keys');
+  }
+
+  /** Expired, not forgotten: the next lookup reloads, and falls back on the entry if the database is unreachable. */
+  private expireAll(): void {
+    for (const entry of this.entries.values()) {
+      entry.expires = 0;
+      entry.unreachable = false;
+    }
   }
 
   /** `publicKeyHex` is 32 lowercase hex characters. */
@@ -58,17 +87,36 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
     const cacheKey = `${projectId}:${publicKeyHex}`;
     const hit = this.entries.get(cacheKey);
     if (hit && hit.expires > Date.now()) return hit.info;
+    if (hit?.unreachable) {
+      this.refresh(cacheKey, projectId, publicKeyHex).catch(() => undefined);
+      return hit.info;
+    }
+    return this.refresh(cacheKey, projectId, publicKeyHex);
+  }
+
+  private refresh(cacheKey: string, projectId: number, publicKeyHex: string): Promise<IngestKeyInfo | null> {
     const pending = this.inFlight.get(cacheKey);
     if (pending) return pending;
     const load = this.load(projectId, publicKeyHex)
-      .then((info) => {
-        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(cacheKey, {
-          info,
-          expires: Date.now() + (info ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS),
-        });
-        return info;
-      })
+      .then(
+        (info) => {
+          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+          this.entries.set(cacheKey, {
+            info,
+            expires: Date.now() + (info ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS),
+            unreachable: false,
+          });
+          return info;
+        },
+        (error: unknown) => {
+          if (!isTransientDatabaseError(error)) throw error;
+          const known = this.entries.get(cacheKey);
+          if (!known) throw new KeyStoreUnavailableError(error);
+          known.expires = Date.now() + UNREACHABLE_RETRY_MS;
+          known.unreachable = true;
+          return known.info;
+        },
+      )
       .finally(() => this.inFlight.delete(cacheKey));
     this.inFlight.set(cacheKey, load);
     return load;

@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
 import { IngestError, normalizeEventId, normalizePublicKey, parseDsn, readBody } from '@app/ingest';
-import { IngestKeyInfo } from '@app/projects';
-import type { KeyLookup } from '../ingest/ingest-handler';
+import { IngestKeyInfo, KeyStoreUnavailableError } from '@app/projects';
+import { type KeyLookup, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../ingest/ingest-handler';
 import { answerLastResort, sendJson } from '../ingest/send-json';
 import { dialogOptions, validateReportForm } from './error-page-form';
 import { renderErrorPageScript } from './error-page-script';
@@ -114,7 +114,13 @@ export class ErrorPageHandler {
     if (!dsn) throw new IngestError(401, 'Invalid DSN');
     const publicKey = normalizePublicKey(dsn.publicKey);
     if (!publicKey) throw new IngestError(403, 'Invalid DSN: the key is not a GlitchTip key');
-    const info = await this.keys.lookup(Number(dsn.projectId), publicKey);
+    let info: IngestKeyInfo | null;
+    try {
+      info = await this.keys.lookup(Number(dsn.projectId), publicKey);
+    } catch (error) {
+      if (!(error instanceof KeyStoreUnavailableError)) throw error;
+      throw new IngestError(503, 'The database is unreachable, retry later');
+    }
     if (!info) throw new IngestError(403, 'Invalid DSN: unknown key for this project');
     if (!info.keyActive) throw new IngestError(403, 'Invalid DSN: this key is disabled');
     if (!info.acceptingEvents || info.throttleRate >= 100) {
@@ -157,6 +163,7 @@ export class ErrorPageHandler {
 
   private fail(res: ServerResponse, error: unknown): void {
     if (error instanceof IngestError) {
+      if (error.status === 503) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       this.send(res, error.status, { detail: error.detail });
       return;
     }

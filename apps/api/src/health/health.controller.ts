@@ -1,38 +1,60 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { SharedStore } from '@app/core';
+import { IngestQueue, IngestQueueStats, SharedStore, Transactions } from '@app/core';
 
-async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+const PROBE_TIMEOUT_MS = 2_000;
+
+type Probed<T> = ({ ok: true } & T) | { ok: false; error: string };
+
+/** Runs `check` within the probe timeout; the timer is cleared (and never holds the process). */
+async function probe<T extends object>(check: () => Promise<T>): Promise<Probed<T>> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const value = await Promise.race([
       check(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), PROBE_TIMEOUT_MS);
+        timer.unref();
+      }),
     ]);
-    return { ok: true };
+    return { ok: true, ...value };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** Liveness for load balancers: 200 while the process is up; the body says whether its dependencies answer. */
+/**
+ * Health for load balancers and monitors. Each dependency is reported: `database`, `redis` (absent without Redis,
+ * in all-in-one mode) and the ingest `queue` (job counts, age of the oldest waiting event). The status code follows
+ * whether this process can accept events: 503 (`unavailable`) when the queue cannot take them (Redis down); a
+ * database outage alone answers 200 `degraded`, because ingest goes on (keys from cache, events queued until the
+ * database is back) and taking the api out of rotation would refuse those events.
+ */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @Inject(SharedStore) private readonly store: SharedStore,
+    @Inject(IngestQueue) private readonly queue: IngestQueue,
   ) {}
 
   @Get('_health')
   async health(@Res() res: Response): Promise<void> {
-    const [database, redis] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1')),
-      probe(() => this.store.ping()),
+    const withRedis = this.store.backend === 'redis';
+    const [database, redis, queue] = await Promise.all([
+      probe(() => this.transactions.ping().then(() => ({}))),
+      withRedis ? probe(() => this.store.ping().then(() => ({}))) : Promise.resolve(undefined),
+      probe<IngestQueueStats>(() => this.queue.stats()),
     ]);
-    res.status(HttpStatus.OK).json({ status: 'ok', database, redis });
+    const acceptingEvents = queue.ok && (redis?.ok ?? true);
+    const status = !acceptingEvents ? 'unavailable' : database.ok ? 'ok' : 'degraded';
+    res
+      .status(acceptingEvents ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .json({ status, database, ...(redis ? { redis } : {}), queue });
   }
 
   /** Self-hosted Sentry's health check path, which some monitors use. */

@@ -17,7 +17,7 @@ import {
   userReportFromFeedback,
   userReportFromItem,
 } from '@app/ingest';
-import { IngestKeyInfo } from '@app/projects';
+import { IngestKeyInfo, KeyStoreUnavailableError } from '@app/projects';
 import { clientIp } from '../common/client-address';
 import { ItemCounter } from './item-counter';
 import { answerLastResort, headerSafeText, sendJson } from './send-json';
@@ -39,6 +39,9 @@ const PREFLIGHT_HEADERS: Record<string, string> = {
     'authorization, content-encoding, transfer-encoding, sentry-trace, baggage',
   'Access-Control-Max-Age': '3600',
 };
+
+/** What a 503 (queue or database unreachable) asks clients to wait; Sentry SDKs honour it. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 10;
 
 export interface KeyLookup {
   lookup(projectId: number, publicKeyHex: string): IngestKeyInfo | null | Promise<IngestKeyInfo | null>;
@@ -129,7 +132,13 @@ export class IngestHandler {
   private async authenticate(projectId: number, rawKey: string): Promise<IngestKeyInfo> {
     const publicKey = normalizePublicKey(rawKey);
     if (!publicKey) throw new IngestError(403, 'Invalid DSN: the key is not a GlitchTip key');
-    const info = await this.keys.lookup(projectId, publicKey);
+    let info: IngestKeyInfo | null;
+    try {
+      info = await this.keys.lookup(projectId, publicKey);
+    } catch (error) {
+      if (!(error instanceof KeyStoreUnavailableError)) throw error;
+      throw new IngestError(503, 'the database is unreachable and this key is not known yet, retry later');
+    }
     if (!info) throw new IngestError(403, 'Invalid DSN: unknown key for this project');
     if (!info.keyActive) throw new IngestError(403, 'Invalid DSN: this key is disabled');
     return info;
@@ -272,12 +281,9 @@ export class IngestHandler {
       return;
     }
     if (error instanceof IngestError) {
-      this.send(
-        res,
-        error.status,
-        { detail: error.detail },
-        { 'X-Sentry-Error': headerSafeText(error.detail) },
-      );
+      const headers: Record<string, string> = { 'X-Sentry-Error': headerSafeText(error.detail) };
+      if (error.status === 503) headers['Retry-After'] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
+      this.send(res, error.status, { detail: error.detail }, headers);
       return;
     }
     this.logger.error(`ingest failed: ${(error as Error)?.stack ?? String(error)}`);

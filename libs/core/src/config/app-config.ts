@@ -78,6 +78,27 @@ export class EnvSchema {
   @Min(1)
   INGEST_MAX_BACKLOG: number = 200_000;
 
+  /** Longest an accepted event waits to be handed to the queue (Redis) before ingest answers 503, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'INGEST_ENQUEUE_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(10)
+  INGEST_ENQUEUE_TIMEOUT_MS: number = 5_000;
+
+  /** Tries of an ingest job failing for a reason other than an unreachable database (Bull's `attempts`). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'INGEST_JOB_ATTEMPTS must be an integer' })
+  @Min(1)
+  INGEST_JOB_ATTEMPTS: number = 8;
+
+  /** First retry delay of a failed ingest job, doubled at each further try, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'INGEST_JOB_BACKOFF_MS must be a number of milliseconds' })
+  @Min(1)
+  INGEST_JOB_BACKOFF_MS: number = 1_000;
+
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -219,6 +240,9 @@ export interface AppConfig {
   maxEventLifeDays: number;
   limits: { maxEventSize: number; maxBodySize: number; maxEnvelopeSize: number };
   ingestMaxBacklog: number;
+  ingestEnqueueTimeoutMs: number;
+  /** Retry schedule of ingest jobs that fail for a reason other than an unreachable database. */
+  ingestJobRetry: { attempts: number; backoffMs: number };
   workerBatchSize: number;
   workerBatchWaitMs: number;
   workerNice: number;
@@ -284,6 +308,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxEnvelopeSize: parsed.GLITCHTIP_MAX_UNZIPPED_PAYLOAD_SIZE,
     },
     ingestMaxBacklog: parsed.INGEST_MAX_BACKLOG,
+    ingestEnqueueTimeoutMs: parsed.INGEST_ENQUEUE_TIMEOUT_MS,
+    ingestJobRetry: { attempts: parsed.INGEST_JOB_ATTEMPTS, backoffMs: parsed.INGEST_JOB_BACKOFF_MS },
     workerBatchSize: parsed.WORKER_BATCH_SIZE,
     workerBatchWaitMs: parsed.WORKER_BATCH_WAIT_MS,
     workerNice: parsed.WORKER_NICE,

@@ -13,4 +13,20 @@ export class Transactions {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
+
+  /**
+   * Like `run`, but first takes a transaction-scoped advisory lock on `key`, so that concurrent runs of the same
+   * work (two `manage` commands, two replicas) happen one after the other.
+   */
+  runExclusive<T>(key: number, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [key]);
+      return work(tx);
+    });
+  }
+
+  /** Resolves once the database answers a trivial statement; rejects with the driver's error otherwise. */
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
 }

@@ -1,17 +1,60 @@
 import Bull from 'bull';
 import { AppConfig } from '../config/app-config';
-import { IngestBatchHandler, IngestConsumer, IngestJobData, IngestQueue, QueueName } from './ingest-queue';
+import {
+  BatchPostponedError,
+  IngestBatchHandler,
+  IngestConsumer,
+  IngestJobData,
+  IngestQueue,
+  IngestQueueStats,
+  QueueName,
+  QueueUnavailableError,
+} from './ingest-queue';
 
+/** Jobs of the ingest queue follow INGEST_JOB_ATTEMPTS / INGEST_JOB_BACKOFF_MS; other queues keep Bull's usual 8 tries. */
 export function createBullQueue(config: AppConfig, name: string): Bull.Queue {
+  const retry = name === QueueName.EventIngest ? config.ingestJobRetry : { attempts: 8, backoffMs: 1000 };
   return new Bull(name, config.redisUrl ?? 'redis://127.0.0.1:6379', {
     prefix: `${config.redisPrefix}:bull`,
     defaultJobOptions: {
       removeOnComplete: true,
       removeOnFail: 1000,
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000 },
+      attempts: retry.attempts,
+      backoff: { type: 'exponential', delay: retry.backoffMs },
     },
   });
+}
+
+/** Resolves with `promise`, or with `undefined` once `ms` have passed (the timer does not hold the process). */
+function withinTime<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The jobs counts and the age of the oldest waiting event of a Bull ingest queue. */
+export async function bullQueueStats(queue: Bull.Queue): Promise<IngestQueueStats> {
+  const [counts, oldest] = await Promise.all([queue.getJobCounts(), queue.getWaiting(0, 0)]);
+  let oldestAcceptedAt: number | null = null;
+  for (const job of oldest) {
+    if (!job) continue;
+    const events = job.data ? eventsOfJob(job.data) : [];
+    for (const at of [job.timestamp, ...events.map((e) => e.receivedAt)]) {
+      if (typeof at === 'number' && Number.isFinite(at))
+        oldestAcceptedAt = Math.min(oldestAcceptedAt ?? at, at);
+    }
+  }
+  return {
+    waiting: counts.waiting + ((counts as { paused?: number }).paused ?? 0),
+    active: counts.active,
+    delayed: counts.delayed,
+    failed: counts.failed,
+    oldestWaitingSeconds:
+      oldestAcceptedAt === null ? null : Math.max(0, Math.round((Date.now() - oldestAcceptedAt) / 1000)),
+  };
 }
 
 /**
@@ -41,6 +84,8 @@ export interface BullIngestQueueOptions {
    * a job instead of each paying for one (an event waits this long at most; 0 turns it off).
    */
   lingerMs: number;
+  /** Longest an event waits to be in Redis before `enqueue` gives up with `QueueUnavailableError`. */
+  enqueueTimeoutMs: number;
 }
 
 /**
@@ -55,12 +100,23 @@ const DEFAULT_PRODUCER: BullIngestQueueOptions = {
   maxCharsPerJob: 48 * 1024,
   maxAddsInFlight: 4,
   lingerMs: 2,
+  enqueueTimeoutMs: 5_000,
 };
 
 interface PendingEvent {
   job: IngestJobData;
   resolve: () => void;
   reject: (error: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+}
+
+function settle(event: PendingEvent, error?: unknown): void {
+  if (event.settled) return;
+  event.settled = true;
+  clearTimeout(event.timer);
+  if (error === undefined) event.resolve();
+  else event.reject(error);
 }
 
 /**
@@ -73,16 +129,24 @@ interface PendingEvent {
  *
  * Jobs no longer have a per-event id, so Redis does not drop the resend of a still-queued event: the worker's
  * de-duplication against stored events (and within a batch) does.
+ *
+ * Redis unreachable: ioredis keeps commands while it reconnects, so a short blip costs only latency; an event not in
+ * Redis within `enqueueTimeoutMs` is refused (`QueueUnavailableError`, the client is told to retry). After such a
+ * timeout, and until the connection is back, events are refused at once instead of each waiting the timeout. An add
+ * that was already sent may still land once Redis answers: the client then resends an event that is stored, which
+ * the worker recognises as a duplicate.
  */
 export class BullIngestQueue extends IngestQueue {
   private cachedBacklog = 0;
   private backlogCheckedAt = 0;
-  private backlogRefresh: Promise<void> | null = null;
+  private backlogRefresh: Promise<boolean> | null = null;
   private pending: PendingEvent[] = [];
   private addsInFlight = 0;
   /** Moving average of events per job this process added: the backlog in events is about jobs × this. */
   private eventsPerJob = 1;
   private readonly options: BullIngestQueueOptions;
+  /** Set when Redis failed to take an event in time; cleared when the connection is ready again. */
+  private unreachable = false;
 
   constructor(
     readonly queue: Bull.Queue,
@@ -90,13 +154,30 @@ export class BullIngestQueue extends IngestQueue {
   ) {
     super();
     this.options = { ...DEFAULT_PRODUCER, ...options };
+    queue.client.on('ready', () => {
+      this.unreachable = false;
+    });
   }
 
   enqueue(job: IngestJobData): Promise<void> {
+    if (this.unreachable && this.queue.client.status !== 'ready')
+      return Promise.reject(new QueueUnavailableError('Redis is unreachable'));
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      const event: PendingEvent = { job, resolve, reject, timer: undefined, settled: false };
+      event.timer = setTimeout(() => this.timeOut(event), this.options.enqueueTimeoutMs);
+      this.pending.push(event);
       this.pump();
     });
+  }
+
+  private timeOut(event: PendingEvent): void {
+    const index = this.pending.indexOf(event);
+    if (index !== -1) this.pending.splice(index, 1);
+    this.unreachable = true;
+    settle(
+      event,
+      new QueueUnavailableError(`Redis did not take the event within ${this.options.enqueueTimeoutMs} ms`),
+    );
   }
 
   private lastAddAt = 0;
@@ -120,9 +201,9 @@ export class BullIngestQueue extends IngestQueue {
         .then(
           () => {
             this.eventsPerJob = 0.9 * this.eventsPerJob + 0.1 * group.length;
-            group.forEach((p) => p.resolve());
+            group.forEach((p) => settle(p));
           },
-          (error: unknown) => group.forEach((p) => p.reject(error)),
+          (error: unknown) => group.forEach((p) => settle(p, error)),
         )
         .finally(() => {
           this.addsInFlight--;
@@ -157,30 +238,40 @@ export class BullIngestQueue extends IngestQueue {
     const now = Date.now();
     if (now - this.backlogCheckedAt > 500 && !this.backlogRefresh) {
       this.backlogCheckedAt = now;
-      this.backlogRefresh = this.queue
+      const refresh = this.queue
         .getWaitingCount()
         .then((count) => {
           // Jobs hold several events each: estimate events, not jobs, against INGEST_MAX_BACKLOG.
           this.cachedBacklog = Math.round(count * Math.max(1, this.eventsPerJob));
+          return true;
         })
-        .catch(() => undefined)
+        .catch(() => false)
         .finally(() => {
           this.backlogRefresh = null;
         });
-      if (this.cachedBacklog === 0 && this.backlogCheckedAt === now) await this.backlogRefresh;
+      this.backlogRefresh = refresh;
+      // Bounded like an enqueue: an unreachable Redis must not hold the request.
+      if (this.cachedBacklog === 0 && !this.unreachable) {
+        if ((await withinTime(refresh, this.options.enqueueTimeoutMs)) === undefined) this.unreachable = true;
+      }
     }
     return this.cachedBacklog;
   }
 
+  stats(): Promise<IngestQueueStats> {
+    return bullQueueStats(this.queue);
+  }
+
   async close(): Promise<void> {
-    // Let events already handed to us reach Redis before the connection goes.
+    // Let events already handed to us reach Redis before the connection goes (each waits its enqueue timeout at most).
     if (this.lingerTimer) {
       clearTimeout(this.lingerTimer);
       this.lingerTimer = null;
       this.lastAddAt = 0;
       this.pump();
     }
-    while (this.pending.length > 0 || this.addsInFlight > 0) {
+    const deadline = Date.now() + this.options.enqueueTimeoutMs + 100;
+    while ((this.pending.length > 0 || this.addsInFlight > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await this.queue.close();
@@ -199,7 +290,9 @@ export interface BullIngestConsumerOptions {
  * a job). A batch is handed over when it is full, when no further job can arrive because every one of the
  * `jobConcurrency` slots holds a job waiting for its batch, or `batchWaitMs` after its first job arrived. Each
  * job's promise settles when the batch holding its events has been processed, so Bull retries exactly the jobs of
- * a failed batch, and a job is never acknowledged before its events are stored.
+ * a failed batch, and a job is never acknowledged before its events are stored. While the handler waits for an
+ * unreachable database, its jobs stay held (Bull renews their locks) and at most `jobConcurrency` jobs are taken:
+ * consumption pauses without spending attempts.
  */
 export class BullIngestConsumer extends IngestConsumer {
   private pending: Array<{ events: IngestJobData[]; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -277,7 +370,8 @@ export class BullIngestConsumer extends IngestConsumer {
     const jobs = batch.length === 1 ? batch[0]!.events : batch.flatMap((b) => b.events);
     const run = this.handler(jobs).then(
       () => batch.forEach((b) => b.resolve()),
-      (error: unknown) => batch.forEach((b) => b.reject(error)),
+      (error: unknown) =>
+        error instanceof BatchPostponedError ? this.handBack(batch) : batch.forEach((b) => b.reject(error)),
     );
     this.inFlight.add(run);
     void run.finally(() => {
@@ -285,6 +379,24 @@ export class BullIngestConsumer extends IngestConsumer {
       this.heldJobs -= batch.length;
       this.flush();
     });
+  }
+
+  /**
+   * A postponed batch (the database is unreachable and this process is stopping) goes back to the queue as new jobs
+   * with every attempt ahead of them; the held jobs then complete. Should Redis refuse the add, the job fails as
+   * usual and keeps its remaining attempts.
+   */
+  private async handBack(
+    batch: Array<{ events: IngestJobData[]; resolve: () => void; reject: (e: unknown) => void }>,
+  ) {
+    for (const held of batch) {
+      try {
+        await this.queue.add({ events: held.events } satisfies IngestJobGroup);
+        held.resolve();
+      } catch (error) {
+        held.reject(error);
+      }
+    }
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquirePidLock, PidLock } from '../data-dir/pid-lock';
 import { IngestJournal, JournalRecord } from './ingest-journal';
-import { IngestBatchHandler, IngestConsumer, IngestJobData, IngestQueue } from './ingest-queue';
+import {
+  BatchPostponedError,
+  IngestBatchHandler,
+  IngestConsumer,
+  IngestJobData,
+  IngestQueue,
+  IngestQueueStats,
+} from './ingest-queue';
 
 export interface InProcessQueueOptions {
   batchSize: number;
@@ -59,6 +66,8 @@ export class InProcessIngestQueue extends IngestQueue {
   private running: Promise<void> | null = null;
   private closed = false;
   private leftoverReported = false;
+  /** Jobs at the head of `pending` handed to the handler and not acknowledged yet. */
+  private inBatch = 0;
   readonly consumer: IngestConsumer;
 
   private constructor(
@@ -109,6 +118,20 @@ export class InProcessIngestQueue extends IngestQueue {
     return this.pending.length;
   }
 
+  /** Nothing is ever given up here (a batch is retried until stored), so nothing is delayed or failed. */
+  async stats(): Promise<IngestQueueStats> {
+    const oldestWaiting = this.pending[this.inBatch];
+    return {
+      waiting: this.pending.length - this.inBatch,
+      active: this.inBatch,
+      delayed: 0,
+      failed: 0,
+      oldestWaitingSeconds: oldestWaiting
+        ? Math.max(0, Math.round((Date.now() - oldestWaiting.job.receivedAt) / 1000))
+        : null,
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.drain();
@@ -156,9 +179,13 @@ export class InProcessIngestQueue extends IngestQueue {
         continue;
       }
       const batch = this.pending.slice(0, this.options.batchSize);
+      this.inBatch = batch.length;
       try {
         await handler(batch.map((b) => b.job));
       } catch (error) {
+        this.inBatch = 0;
+        // Stopping with the database unreachable: the batch stays journaled for the next start.
+        if (error instanceof BatchPostponedError && this.stopping) return;
         failures++;
         const delay = Math.min(1000 * 2 ** (failures - 1), 30_000);
         this.logger.warn(
@@ -170,6 +197,7 @@ export class InProcessIngestQueue extends IngestQueue {
         continue;
       }
       failures = 0;
+      this.inBatch = 0;
       this.pending.splice(0, batch.length);
       for (const b of batch) this.keys.delete(pendingKey(b.job));
       this.journal.ack(batch.at(-1)!.seq);

@@ -28,7 +28,9 @@ export class IngestQueueModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig): IngestQueue =>
             config.redisUrl
-              ? new BullIngestQueue(createBullQueue(config, QueueName.EventIngest))
+              ? new BullIngestQueue(createBullQueue(config, QueueName.EventIngest), {
+                  enqueueTimeoutMs: config.ingestEnqueueTimeoutMs,
+                })
               : InProcessIngestQueue.open(config.dataDir, {
                   batchSize: config.workerBatchSize,
                   batchWaitMs: config.workerBatchWaitMs,

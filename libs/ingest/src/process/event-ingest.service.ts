@@ -1,24 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { IngestJobData } from '@app/core';
+import { IngestJobData, isTransientDatabaseError } from '@app/core';
 import { NewUserReport, saveUserReports } from '@app/issues';
 import { ensureDailyPartition } from '@app/partitioning';
 import { userReportFromFeedback, userReportFromItem } from '../normalize';
 import { BatchWriteResult, writeEventBatchInSteps } from './event-batch-writer';
 import { PreparedEvent, prepareEvent } from './prepare-event';
-
-/** PostgreSQL errors worth retrying: connection loss, serialization failures, deadlocks, shutdown, overload. */
-export function isTransientDatabaseError(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  if (typeof e?.code === 'string') {
-    if (/^(08|53|57P)/.test(e.code) || e.code === '40001' || e.code === '40P01') return true;
-    if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH)$/.test(e.code)) return true;
-  }
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
-    e?.message ?? '',
-  );
-}
 
 function isMissingPartition(error: unknown): boolean {
   return /no partition of relation/i.test((error as Error)?.message ?? '');

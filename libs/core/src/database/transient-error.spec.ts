@@ -1,4 +1,4 @@
-import { isTransientDatabaseError } from './event-ingest.service';
+import { isTransientDatabaseError } from './transient-error';
 
 describe('isTransientDatabaseError', () => {
   it.each([
@@ -8,6 +8,8 @@ describe('isTransientDatabaseError', () => {
     [{ code: '08006', message: 'connection failure' }, true],
     [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }, true],
     [new Error('Connection terminated unexpectedly'), true],
+    [new Error('timeout exceeded when trying to connect'), true],
+    [{ code: 'ECONNRESET', message: 'read ECONNRESET' }, true],
     [{ code: '22P05', message: 'unsupported Unicode escape sequence' }, false],
     [{ code: '23505', message: 'duplicate key value violates unique constraint' }, false],
     [new SyntaxError('Unexpected token'), false],
