@@ -175,6 +175,41 @@ export class EnvSchema {
   @IsString()
   CSRF_TRUSTED_ORIGINS?: string;
 
+  /** Open client connections the api accepts at once; further connections are closed as they arrive. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_MAX_CONNECTIONS must be an integer' })
+  @Min(1)
+  HTTP_MAX_CONNECTIONS: number = 10_000;
+
+  /** Time a client has to send the request line and headers (408 after), milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_HEADERS_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** Time a client has to send the whole request, body included (408 after), milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(100)
+  HTTP_REQUEST_TIMEOUT_MS: number = 120_000;
+
+  /** How long an idle keep-alive connection stays open for the next request, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_KEEP_ALIVE_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(1)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 5_000;
+
+  /** On shutdown, how long requests in flight may take to finish before their connections are cut, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_SHUTDOWN_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(0)
+  HTTP_SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
   /** Shown by the web UI (login banner); reported by /api/settings/. */
   @IsOptional()
   @IsString()
@@ -219,6 +254,16 @@ export interface AppConfig {
   /** Browser sessions and CSRF. */
   session: { cookieAgeSeconds: number; cookieSecure: boolean; csrfTrustedOrigins: string[] };
   instanceName: string | null;
+  /** Connection limits and timeouts of the api's HTTP server. */
+  http: HttpServerLimits;
+}
+
+export interface HttpServerLimits {
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shutdownTimeoutMs: number;
 }
 
 const DEV_SECRET = 'insecure-development-secret-key-change-me';
@@ -241,6 +286,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`REDIS_URL is required when SERVER_ROLE=${role}`);
   if (env.NODE_ENV === 'production' && !parsed.SECRET_KEY)
     problems.push('SECRET_KEY is required in production');
+  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS)
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS=${parsed.HTTP_HEADERS_TIMEOUT_MS} must not exceed HTTP_REQUEST_TIMEOUT_MS=${parsed.HTTP_REQUEST_TIMEOUT_MS}`,
+    );
   if (problems.length) throw new ConfigError(problems);
   return {
     databaseUrl: parsed.DATABASE_URL,
@@ -287,6 +336,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         .filter(Boolean),
     },
     instanceName: parsed.GLITCHTIP_INSTANCE_NAME ?? null,
+    http: {
+      maxConnections: parsed.HTTP_MAX_CONNECTIONS,
+      headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      shutdownTimeoutMs: parsed.HTTP_SHUTDOWN_TIMEOUT_MS,
+    },
   };
 }
 
