@@ -44,7 +44,7 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfig: HTTP server limits', () => {
-  it('defaults far tighter than Node's own (60 s headers, 300 s request) and a bounded shutdown', () => {
+  it('defaults far tighter than Node (60 s headers, 300 s request) and a bounded shutdown', () => {
     expect(loadConfig({}).http).toEqual({
       maxConnections: 10_000,
       headersTimeoutMs: 10_000,
