@@ -59,6 +59,7 @@ const INGEST_RESPONSES = {
   '400': { description: 'Malformed body, envelope or JSON: `{"detail": "..."}`' },
   '401': { description: 'No authentication' },
   '403': { description: 'Unknown or disabled key, or a key of another project' },
+  '408': { description: 'The body did not arrive within HTTP_REQUEST_TIMEOUT_MS: `{"detail": "..."}`' },
   '413': { description: 'Body, envelope or event over the size limits' },
   '415': { description: 'Unsupported Content-Encoding' },
   '429': { description: 'Backlog full or throttled; see Retry-After and X-Sentry-Rate-Limits' },
@@ -108,7 +109,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('GlitchTip-TS API')
     .setDescription(
-      'GlitchTip-compatible REST API. Ingest endpoints (`/api/{projectId}/store/`, `/envelope/`, `/security/`) speak the Sentry protocol.',
+      'GlitchTip-compatible REST API. Ingest endpoints (`/api/{projectId}/store/`, `/envelope/`, `/security/`) speak the Sentry protocol. ' +
+        'On every route, a request that is not valid HTTP gets 400, headers over 16 KiB get 431, and headers or a body ' +
+        'that do not arrive within HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS get 408, each as `{"detail": "..."}`.',
     )
     .setVersion(instanceVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (64 hex characters)' })
