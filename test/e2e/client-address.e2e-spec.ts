@@ -89,6 +89,8 @@ describe('client address with no trusted proxy (the default)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('link')).toContain(`<${stack.baseUrl}/api/0/organizations/`);
     expect(res.headers.get('link')).not.toContain('errors.example.com');
+    // A forwarded https from an untrusted peer commits no browser to HTTPS.
+    expect(res.headers.get('strict-transport-security')).toBeNull();
     expect((await api.get('/api/0/users/me/')).status).toBe(200);
 
     const browser = new Browser(stack.baseUrl);
@@ -182,12 +184,15 @@ describe('client address behind a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', ()
     expect(user).toMatchObject({ id: 'u1', ip_address: '203.0.113.60' });
   });
 
-  it('builds Link URLs and Secure cookies from the forwarded scheme and host', async () => {
+  it('builds Link URLs, HSTS and Secure cookies from the forwarded scheme and host', async () => {
     const res = await fetch(`${stack.baseUrl}/api/0/organizations/${seed.organization}/issues/`, {
       headers: { Authorization: `Bearer ${seed.token}`, ...PROXY_HEADERS },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('link')).toContain('<https://errors.example.com/api/0/organizations/');
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    const plain = await fetch(`${stack.baseUrl}/api/0/`, { headers: { 'X-Forwarded-Proto': 'http' } });
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
 
     const browser = new Browser(stack.baseUrl);
     await browser.boot();

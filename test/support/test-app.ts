@@ -20,6 +20,8 @@ export interface TestStack {
   seed(
     options?: Partial<{ email: string; password: string; org: string; project: string }>,
   ): Promise<BootstrapResult>;
+  /** Closes the api alone (as SIGTERM does), once; close() then reuses it. */
+  closeApi(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,8 @@ export async function startTestStack(
   await ensurePartitions(pg);
   await pg.end();
   const probe = createBullQueue(config, QueueName.EventIngest);
+  let apiClosing: Promise<void> | null = null;
+  const closeApi = () => (apiClosing ??= api.close());
 
   return {
     config,
@@ -91,11 +95,12 @@ export async function startTestStack(
         project: 'Backend',
         ...seedOptions,
       }),
+    closeApi,
     async close() {
       await probe.obliterate({ force: true }).catch(() => undefined);
       await probe.close();
       await worker?.close();
-      await api.close();
+      await closeApi();
       await db.drop();
     },
   };

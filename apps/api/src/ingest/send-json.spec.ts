@@ -44,6 +44,15 @@ describe('answerLastResort', () => {
     expect(written()).toContain('{"detail":"Internal error"}');
   });
 
+  it('keeps the security headers every answer carries', () => {
+    const { res, written } = response();
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    answerLastResort(res, new Error('boom'));
+    expect(written()).toContain('X-Content-Type-Options: nosniff');
+    expect(written()).toContain("Content-Security-Policy: default-src 'none'");
+    expect(written()).toContain('X-Frame-Options: DENY');
+  });
+
   it('drops the socket when the answer had already begun', () => {
     const { res } = response();
     res.writeHead(200, { 'Content-Length': '10' });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { applySecurityHeaders } from '../http/security-headers';
 
 /** Longest text taken from an error into a response header: SDKs log it, nobody needs more. */
 const MAX_HEADER_TEXT = 200;
@@ -48,8 +49,9 @@ export function answerLastResort(res: ServerResponse, error: unknown): void {
       res.destroy();
       return;
     }
-    // Headers set before the failure (possibly the very one that failed) must not go out.
+    // Headers set before the failure (possibly the very one that failed) must not go out; the security ones must.
     for (const name of res.getHeaderNames()) res.removeHeader(name);
+    applySecurityHeaders(res.req, res);
     res.writeHead(500, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(LAST_RESORT_BODY),

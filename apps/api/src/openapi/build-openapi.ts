@@ -59,6 +59,7 @@ const INGEST_RESPONSES = {
   '400': { description: 'Malformed body, envelope or JSON: `{"detail": "..."}`' },
   '401': { description: 'No authentication' },
   '403': { description: 'Unknown or disabled key, or a key of another project' },
+  '408': { description: 'The body did not arrive within HTTP_REQUEST_TIMEOUT_MS: `{"detail": "..."}`' },
   '413': { description: 'Body, envelope or event over the size limits' },
   '415': { description: 'Unsupported Content-Encoding' },
   '429': { description: 'Backlog full or throttled; see Retry-After and X-Sentry-Rate-Limits' },
@@ -113,7 +114,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'control character (other than tab, CR, LF) is a 422 `{"detail": [{"type", "loc", "msg"}]}` naming the field; ' +
         'a paginated list whose `Link` header would pass 8 KB (the query is echoed into it) is a 414; a malformed ' +
         '`Host` (or trusted `X-Forwarded-Host`) is a 400. `X-Forwarded-For`/`-Proto`/`-Host` count only from ' +
-        '`TRUSTED_PROXIES`.',
+        '`TRUSTED_PROXIES`. ' +
+        'On every route, a request that is not valid HTTP gets 400, headers over 16 KiB get 431, and headers or a body ' +
+        'that do not arrive within HTTP_HEADERS_TIMEOUT_MS / HTTP_REQUEST_TIMEOUT_MS get 408, each as `{"detail": "..."}`.',
     )
     .setVersion(instanceVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (64 hex characters)' })

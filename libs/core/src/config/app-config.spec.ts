@@ -42,3 +42,51 @@ describe('loadConfig', () => {
     expect(message).toContain('REDIS_URL is required');
   });
 });
+
+describe('loadConfig: HTTP server limits', () => {
+  it('defaults far tighter than Node (60 s headers, 300 s request) and a bounded shutdown', () => {
+    expect(loadConfig({}).http).toEqual({
+      maxConnections: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 5_000,
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads each setting', () => {
+    const config = loadConfig({
+      HTTP_MAX_CONNECTIONS: '50',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '30000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
+      HTTP_SHUTDOWN_TIMEOUT_MS: '0',
+    });
+    expect(config.http).toEqual({
+      maxConnections: 50,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 1000,
+      shutdownTimeoutMs: 0,
+    });
+  });
+
+  it('refuses values that are not numbers, too small, or a headers timeout above the request timeout', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+    expect(problems({ HTTP_MAX_CONNECTIONS: 'many' })).toContain('HTTP_MAX_CONNECTIONS="many"');
+    expect(problems({ HTTP_MAX_CONNECTIONS: '0' })).toContain('HTTP_MAX_CONNECTIONS="0"');
+    expect(problems({ HTTP_HEADERS_TIMEOUT_MS: '10' })).toContain('HTTP_HEADERS_TIMEOUT_MS="10"');
+    expect(problems({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '1.5' })).toContain('HTTP_KEEP_ALIVE_TIMEOUT_MS="1.5"');
+    expect(problems({ HTTP_SHUTDOWN_TIMEOUT_MS: '-1' })).toContain('HTTP_SHUTDOWN_TIMEOUT_MS="-1"');
+    expect(problems({ HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' })).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS=60000 must not exceed HTTP_REQUEST_TIMEOUT_MS=30000',
+    );
+  });
+});

@@ -205,6 +205,41 @@ export class EnvSchema {
   @IsString()
   CSRF_TRUSTED_ORIGINS?: string;
 
+  /** Open client connections the api accepts at once; further connections are closed as they arrive. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_MAX_CONNECTIONS must be an integer' })
+  @Min(1)
+  HTTP_MAX_CONNECTIONS: number = 10_000;
+
+  /** Time a client has to send the request line and headers (408 after), milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_HEADERS_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(100)
+  HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** Time a client has to send the whole request, body included (408 after), milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_REQUEST_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(100)
+  HTTP_REQUEST_TIMEOUT_MS: number = 120_000;
+
+  /** How long an idle keep-alive connection stays open for the next request, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_KEEP_ALIVE_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(1)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 5_000;
+
+  /** On shutdown, how long requests in flight may take to finish before their connections are cut, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'HTTP_SHUTDOWN_TIMEOUT_MS must be a number of milliseconds' })
+  @Min(0)
+  HTTP_SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
   /** Shown by the web UI (login banner); reported by /api/settings/. */
   @IsOptional()
   @IsString()
@@ -260,6 +295,16 @@ export interface AppConfig {
   instanceName: string | null;
   /** TRUSTED_PROXIES: whose X-Forwarded-For/-Proto/-Host to believe (nobody's by default). */
   trustedProxies: TrustedProxies;
+  /** Connection limits and timeouts of the api's HTTP server. */
+  http: HttpServerLimits;
+}
+
+export interface HttpServerLimits {
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shutdownTimeoutMs: number;
 }
 
 const DEV_SECRET = 'insecure-development-secret-key-change-me';
@@ -288,6 +333,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (error) {
     problems.push(`TRUSTED_PROXIES=${JSON.stringify(raw.TRUSTED_PROXIES)}: ${(error as Error).message}`);
   }
+  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS)
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS=${parsed.HTTP_HEADERS_TIMEOUT_MS} must not exceed HTTP_REQUEST_TIMEOUT_MS=${parsed.HTTP_REQUEST_TIMEOUT_MS}`,
+    );
   if (problems.length) throw new ConfigError(problems);
   return {
     databaseUrl: parsed.DATABASE_URL,
@@ -338,6 +387,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     instanceName: parsed.GLITCHTIP_INSTANCE_NAME ?? null,
     trustedProxies,
+    http: {
+      maxConnections: parsed.HTTP_MAX_CONNECTIONS,
+      headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      shutdownTimeoutMs: parsed.HTTP_SHUTDOWN_TIMEOUT_MS,
+    },
   };
 }
 
