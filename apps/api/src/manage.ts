@@ -15,7 +15,13 @@ import {
   Transactions,
   withDataDirSecret,
 } from '@app/core';
-import { AccountsService, ALL_SCOPES_BITS, OrganizationsModule, slugify } from '@app/organizations';
+import {
+  AccountsService,
+  ALL_SCOPES_BITS,
+  OrganizationsModule,
+  OrganizationsService,
+  slugify,
+} from '@app/organizations';
 import { buildDsn, keyHex, ProjectsModule, ProjectsService } from '@app/projects';
 import { migrateDatabase } from './migrate';
 
@@ -107,6 +113,7 @@ async function withServices<T>(
   config: AppConfig,
   fn: (services: {
     accounts: AccountsService;
+    organizations: OrganizationsService;
     projects: ProjectsService;
     transactions: Transactions;
   }) => Promise<T>,
@@ -121,6 +128,7 @@ async function withServices<T>(
   try {
     return await fn({
       accounts: app.get(AccountsService),
+      organizations: app.get(OrganizationsService),
       projects: app.get(ProjectsService),
       transactions: app.get(Transactions),
     });
@@ -146,7 +154,7 @@ export async function bootstrap(
   const orgName = required(options, 'org');
   const projectName = required(options, 'project');
   // One bootstrap at a time, so that concurrent deploy scripts do not create twins.
-  return withServices(config, ({ accounts, projects, transactions }) =>
+  return withServices(config, ({ accounts, organizations, projects, transactions }) =>
     transactions.runExclusive(BOOTSTRAP_LOCK, async (m) => {
       const user = await accounts.upsertUser({ email, password }, m);
       const organization =
@@ -158,7 +166,7 @@ export async function bootstrap(
         const teamSlug = organization.slug;
         const teamId =
           (await accounts.findTeamId(organization.id, teamSlug, m)) ??
-          (await accounts.createTeam(organization.id, teamSlug, member?.id, m)).id;
+          (await organizations.createTeam(organization.id, teamSlug, member?.id, m))!;
         const slug = await projects.uniqueSlug(organization.id, slugify(projectName), undefined, m);
         project = (
           await projects.createProject(

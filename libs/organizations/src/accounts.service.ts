@@ -7,7 +7,6 @@ import { ApiTokenEntity } from './entities/api-token.entity';
 import { EmailAddressEntity } from './entities/email-address.entity';
 import { OrganizationRole, OrganizationUserEntity } from './entities/organization-user.entity';
 import { OrganizationEntity } from './entities/organization.entity';
-import { TeamEntity } from './entities/team.entity';
 import { UserEntity } from './entities/user.entity';
 import { MembersRepository } from './members.repository';
 import { OrganizationsRepository } from './organizations.repository';
@@ -272,13 +271,6 @@ export class AccountsService {
   /** The id of the organization's team with exactly this slug. */
   findTeamId(organizationId: string, slug: string, tx?: Tx): Promise<string | null> {
     return this.teams.idBySlug(organizationId, slug, tx);
-  }
-
-  /** Creates a team and makes the given organization member part of it. */
-  async createTeam(organizationId: string, slug: string, memberId?: string, tx?: Tx): Promise<TeamEntity> {
-    const team = await this.teams.insert(organizationId, slugify(slug), tx);
-    if (memberId) await this.teams.addMember(team.id, memberId, tx);
-    return team;
   }
 
   /** An API token derived from the instance secret: the same call returns the same token. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions } from '@app/core';
+import { Transactions, Tx } from '@app/core';
 import { isUniqueViolation } from './accounts.service';
 import { OrganizationRole, OrganizationUserEntity } from './entities/organization-user.entity';
 import { OrganizationEntity } from './entities/organization.entity';
@@ -73,14 +73,24 @@ export class OrganizationsService {
     return this.teamsRepository.summaryBySlug(organizationId, slug, userId);
   }
 
-  /** Creates a team and makes its creator a member; null when the slug is taken. */
-  async createTeam(organizationId: string, slug: string, creatorMemberId: string): Promise<string | null> {
+  /**
+   * Creates a team and makes its creator (an organization member) part of it; null when the slug is taken. In the
+   * caller's transaction when given one (a taken slug then aborts it: check first), else in its own.
+   */
+  async createTeam(
+    organizationId: string,
+    slug: string,
+    creatorMemberId?: string,
+    tx?: Tx,
+  ): Promise<string | null> {
+    const create = async (m: Tx) => {
+      const team = await this.teamsRepository.insert(organizationId, slug, m);
+      if (creatorMemberId) await this.teamsRepository.addMember(team.id, creatorMemberId, m);
+      return String(team.id);
+    };
+    if (tx) return create(tx);
     try {
-      return await this.transactions.run(async (tx) => {
-        const team = await this.teamsRepository.insert(organizationId, slug, tx);
-        await this.teamsRepository.addMember(team.id, creatorMemberId, tx);
-        return String(team.id);
-      });
+      return await this.transactions.run(create);
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '@app/core';
 import { requestIsHttps, requestOrigin } from '../common/client-address';
-import { clearCookie, requestCookie, responseCookie, setCookie } from './cookies';
+import { requestCookie, responseCookie, setCookie } from './cookies';
 
 /** Django's names: the web UI reads the `csrftoken` cookie and echoes it in `X-CSRFToken`. */
 export const CSRF_COOKIE = 'csrftoken';
@@ -36,10 +36,6 @@ export function ensureCsrfCookie(req: Request, res: Response, config: AppConfig)
 /** A new token at login and logout, so that a token seen before authentication is useless after it. */
 export function rotateCsrfCookie(req: Request, res: Response, config: AppConfig): void {
   setCookie(res, CSRF_COOKIE, newToken(), cookieOptions(req, config));
-}
-
-export function clearCsrfCookie(req: Request, res: Response, config: AppConfig): void {
-  clearCookie(res, CSRF_COOKIE, cookieOptions(req, config));
 }
 
 function sameToken(a: string, b: string): boolean {
