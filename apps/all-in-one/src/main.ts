@@ -6,6 +6,9 @@ import { configOrExit, serveHttp } from '../../api/src/serve-http';
 import { startWorker } from '../../worker/src/main';
 import { WorkerModule } from '../../worker/src/worker.module';
 
+/** The entry point owns the process: only it ends it. */
+const exit = (code: number): never => process.exit(code);
+
 @Module({})
 class AllInOneModule {}
 
@@ -21,12 +24,12 @@ function allInOneModule(config: AppConfig): DynamicModule {
  */
 async function bootstrap(): Promise<void> {
   surviveStrayErrors();
-  const config = configOrExit(() => withDataDirSecret(loadConfig()));
+  const config = configOrExit(() => withDataDirSecret(loadConfig()), exit);
   if (config.role === 'worker') {
     await startWorker(config);
     return;
   }
-  await serveHttp(config, config.role === 'api' ? ApiModule.forRoot(config) : allInOneModule(config));
+  await serveHttp(config, config.role === 'api' ? ApiModule.forRoot(config) : allInOneModule(config), exit);
 }
 
 bootstrap().catch((error: unknown) => {

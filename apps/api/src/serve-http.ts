@@ -6,21 +6,28 @@ import { AppConfig, ConfigError, EmbeddedPostgres, logLevels, PidLockedError } f
 import { configureHttpApp } from './configure-http-app';
 import { migrateDatabase } from './migrate';
 
-/** The configuration, or the process exits 78 (EX_CONFIG) listing every bad setting. */
-export function configOrExit(load: () => AppConfig): AppConfig {
+/** Ends the process; the entry point passes `process.exit`, which is the only code that may end one. */
+export type ExitProcess = (code: number) => never;
+
+/** The configuration, or `exit(78)` (EX_CONFIG) after listing every bad setting. */
+export function configOrExit(load: () => AppConfig, exit: ExitProcess): AppConfig {
   try {
     return load();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      process.exit(78);
+      exit(78);
     }
     throw error;
   }
 }
 
 /** Opens the embedded PostgreSQL in the data directory, or exits when another process holds it. */
-export async function openEmbeddedDatabase(config: AppConfig, logger: Logger): Promise<EmbeddedPostgres> {
+async function openEmbeddedDatabase(
+  config: AppConfig,
+  logger: Logger,
+  exit: ExitProcess,
+): Promise<EmbeddedPostgres> {
   try {
     const embedded = await EmbeddedPostgres.start(config.dataDir, {
       onError: (error) => logger.error(`embedded PostgreSQL: ${error.stack ?? error.message}`),
@@ -33,7 +40,7 @@ export async function openEmbeddedDatabase(config: AppConfig, logger: Logger): P
         `Another GlitchTip-TS process (pid ${error.pid}) is using ${resolve(config.dataDir)}. ` +
           'Stop it first, or set GLITCHTIP_DATA_DIR to another directory.',
       );
-      process.exit(1);
+      exit(1);
     }
     throw error;
   }
@@ -46,7 +53,12 @@ export async function openEmbeddedDatabase(config: AppConfig, logger: Logger): P
  * Nest's own signal handler (configureHttpApp enables it) runs the same shutdown and then re-raises the signal;
  * this handler stays registered, so the re-raised signal lands here and is ignored until the database is closed.
  */
-function stopOnSignals(app: INestApplication, embedded: EmbeddedPostgres | null, logger: Logger): void {
+function stopOnSignals(
+  app: INestApplication,
+  embedded: EmbeddedPostgres | null,
+  logger: Logger,
+  exit: ExitProcess,
+): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -56,10 +68,10 @@ function stopOnSignals(app: INestApplication, embedded: EmbeddedPostgres | null,
       .close()
       .then(() => embedded?.stop())
       .then(
-        () => process.exit(0),
+        () => exit(0),
         (error: unknown) => {
           logger.error(`shutdown failed: ${(error as Error)?.stack ?? String(error)}`);
-          process.exit(1);
+          exit(1);
         },
       );
   };
@@ -87,9 +99,13 @@ function printWelcome(config: AppConfig, port: number): void {
  * Serves HTTP with `rootModule` (the api alone, or the api and the worker in one process): migrates when asked to
  * (always for the embedded database, which is this process's own), listens, and stops cleanly on signals.
  */
-export async function serveHttp(config: AppConfig, rootModule: DynamicModule): Promise<void> {
+export async function serveHttp(
+  config: AppConfig,
+  rootModule: DynamicModule,
+  exit: ExitProcess,
+): Promise<void> {
   const logger = new Logger('Main');
-  const embedded = config.databaseUrl ? null : await openEmbeddedDatabase(config, logger);
+  const embedded = config.databaseUrl ? null : await openEmbeddedDatabase(config, logger, exit);
   let app: INestApplication | null = null;
   try {
     const databaseUrl = config.databaseUrl ?? embedded!.url;
@@ -106,6 +122,6 @@ export async function serveHttp(config: AppConfig, rootModule: DynamicModule): P
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
-  stopOnSignals(app, embedded, logger);
+  stopOnSignals(app, embedded, logger, exit);
   printWelcome(config, (app.getHttpServer().address() as AddressInfo).port);
 }

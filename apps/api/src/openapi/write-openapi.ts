@@ -24,6 +24,6 @@ writeOpenApi(target).then(
   () => console.log(`wrote ${target}`),
   (error: unknown) => {
     console.error(error);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
