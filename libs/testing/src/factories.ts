@@ -123,26 +123,42 @@ export async function createProject(
   return id;
 }
 
-/** An issue of the project, optionally assigned to a user. */
+/** An issue of the project (first and last seen now unless given), optionally assigned to a user. */
 export async function createIssue(
   sql: SqlRunner,
   projectId: string,
-  input: { title?: string; assignedUserId?: string } = {},
+  input: { title?: string; assignedUserId?: string; firstSeen?: string; lastSeen?: string } = {},
 ): Promise<string> {
   const n = next();
   return insertId(
     sql,
     `INSERT INTO issues (project_id, short_id, title, first_seen, last_seen, assigned_user_id)
-     VALUES ($1, $2, $3, now(), now(), $4) RETURNING id`,
-    [projectId, n, input.title ?? `Issue ${n}`, input.assignedUserId ?? null],
+     VALUES ($1, $2, $3, COALESCE($5::timestamptz, now()), COALESCE($6::timestamptz, now()), $4) RETURNING id`,
+    [
+      projectId,
+      n,
+      input.title ?? `Issue ${n}`,
+      input.assignedUserId ?? null,
+      input.firstSeen ?? null,
+      input.lastSeen ?? null,
+    ],
   );
 }
 
-/** An event of the project received now (the caller makes sure today's partition exists). */
-export async function createEvent(sql: SqlRunner, projectId: string, issueId: string): Promise<void> {
+/**
+ * An event of the issue, received now unless `received` says when (the caller makes sure that day's partition
+ * exists).
+ */
+export async function createEvent(
+  sql: SqlRunner,
+  projectId: string,
+  issueId: string,
+  received?: string,
+): Promise<void> {
   await sql.query(
     `INSERT INTO events (event_id, received, project_id, issue_id, timestamp, type, level, title, hash, data)
-     VALUES (gen_random_uuid(), now(), $1, $2, now(), 1, 4, 't', repeat('a', 32), '{}')`,
-    [projectId, issueId],
+     VALUES (gen_random_uuid(), COALESCE($3::timestamptz, now()), $1, $2, COALESCE($3::timestamptz, now()), 1, 4, 't',
+             repeat('a', 32), '{}')`,
+    [projectId, issueId, received ?? null],
   );
 }
