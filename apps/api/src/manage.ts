@@ -14,6 +14,7 @@ import {
   requeueFailedIngestJobs,
   Transactions,
   withDataDirSecret,
+  RedisModule,
 } from '@app/core';
 import {
   AccountsService,
@@ -121,7 +122,14 @@ async function withServices<T>(
   const app = await NestFactory.createApplicationContext(
     {
       module: ManageModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), OrganizationsModule, ProjectsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(),
+        // Key changes are published to the api processes' key caches.
+        RedisModule,
+        OrganizationsModule,
+        ProjectsModule,
+      ],
     },
     { logger: ['error'] },
   );

@@ -94,6 +94,10 @@ export class IssuesRepository {
     return rows.map((r) => String(r.id));
   }
 
+  findById(id: string): Promise<IssueEntity | null> {
+    return this.dataSource.getRepository(IssueEntity).findOneBy({ id });
+  }
+
   findByIds(ids: string[]): Promise<IssueEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(IssueEntity).findBy({ id: In(ids) });

@@ -60,6 +60,10 @@ export class IssuesService {
     return this.issues.select(filter, tx);
   }
 
+  findById(id: string): Promise<IssueEntity | null> {
+    return this.issues.findById(id);
+  }
+
   findByIds(ids: string[]): Promise<IssueEntity[]> {
     return this.issues.findByIds(ids);
   }

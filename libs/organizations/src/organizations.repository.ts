@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { OrganizationRole, OrganizationUserEntity } from './entities/organization-user.entity';
 import { OrganizationEntity } from './entities/organization.entity';
+
+/** An organization as one of its members sees it: the caller's role and membership row id. */
+export interface Membership {
+  organization: OrganizationEntity;
+  role: OrganizationRole;
+  memberId: string;
+}
 
 /** All SQL on `organizations`. Methods with an optional `m` run in that transaction when one is given. */
 @Injectable()
@@ -23,6 +31,40 @@ export class OrganizationsRepository {
 
   byIds(ids: string[]): Promise<OrganizationEntity[]> {
     return ids.length ? this.organizations().findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** The user's membership of the organization with this slug, in one query; null when not a member. */
+  membershipBySlug(userId: string, organizationSlug: string): Promise<Membership | null> {
+    return this.membership(userId, 'o.slug = :organizationSlug', { organizationSlug });
+  }
+
+  /** The user's membership of the organization with this id, in one query; null when not a member. */
+  membershipById(userId: string, organizationId: string): Promise<Membership | null> {
+    return this.membership(userId, 'o.id = :organizationId', { organizationId });
+  }
+
+  private async membership(
+    userId: string,
+    where: string,
+    parameters: Record<string, string>,
+  ): Promise<Membership | null> {
+    const { entities, raw } = await this.organizations()
+      .createQueryBuilder('o')
+      .innerJoin(OrganizationUserEntity, 'ou', 'ou.organization_id = o.id AND ou.user_id = :userId', {
+        userId,
+      })
+      .addSelect('ou.role', 'member_role')
+      .addSelect('ou.id', 'member_id')
+      .where(where, parameters)
+      .getRawAndEntities<{ member_role: number; member_id: string }>();
+    const organization = entities[0];
+    const row = raw[0];
+    if (!organization || !row) return null;
+    return {
+      organization,
+      role: Number(row.member_role) as OrganizationRole,
+      memberId: String(row.member_id),
+    };
   }
 
   /** One page of the organizations a user belongs to, by name, and how many there are. */

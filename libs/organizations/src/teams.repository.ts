@@ -84,6 +84,11 @@ export class TeamsRepository {
     return rows[0] ? toTeam(rows[0]) : null;
   }
 
+  /** The organization's team with exactly this slug. */
+  findBySlug(organizationId: string, slug: string): Promise<TeamEntity | null> {
+    return this.on().getRepository(TeamEntity).findOneBy({ organizationId, slug });
+  }
+
   /** The id of the organization's team with exactly this slug. */
   async idBySlug(organizationId: string, slug: string, m?: EntityManager): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.on(m).query(

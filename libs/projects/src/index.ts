@@ -3,6 +3,7 @@ export * from './entities/project-key.entity';
 export * from './entities/project.entity';
 export * from './environments.repository';
 export * from './project-key-cache';
+export * from './project-key-invalidation';
 export * from './project-keys.repository';
 export * from './projects.module';
 export * from './projects.repository';

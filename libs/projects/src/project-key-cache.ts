@@ -1,24 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, isTransientDatabaseError, SharedStore } from '@app/core';
-
-/** What ingest needs to know about a DSN key, cached per process. */
-export interface IngestKeyInfo {
-  projectId: number;
-  organizationId: number;
-  keyActive: boolean;
-  acceptingEvents: boolean;
-  /** Max of the organization's and project's throttle rate, 0-100 (percent of events refused). */
-  throttleRate: number;
-}
+import { isTransientDatabaseError, SharedStore } from '@app/core';
+import { ProjectKeyInvalidation } from './project-key-invalidation';
+import { IngestKeyInfo, ProjectKeysRepository } from './project-keys.repository';
 
 const POSITIVE_TTL_MS = 60_000;
 const NEGATIVE_TTL_MS = 10_000;
 /** While the database is unreachable, how often one request per key tries it again (the others get the last state). */
 const UNREACHABLE_RETRY_MS = 2_000;
 const MAX_ENTRIES = 50_000;
-export const CACHE_INVALIDATION_CHANNEL = 'cache-invalidate';
 
 /** The database is unreachable and this process has never seen the key: nothing to serve. */
 export class KeyStoreUnavailableError extends Error {
@@ -49,29 +38,27 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<IngestKeyInfo | null>>();
   private unsubscribe: (() => Promise<void>) | null = null;
+  private unregisterLocal: (() => void) | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ProjectKeysRepository,
+    private readonly invalidation: ProjectKeyInvalidation,
     @Inject(SharedStore) private readonly store: SharedStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private get channel(): string {
-    return `${this.config.redisPrefix}:${CACHE_INVALIDATION_CHANNEL}`;
-  }
-
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(this.channel, () => this.expireAll());
+    this.unregisterLocal = this.invalidation.onLocalInvalidation(() => this.expireAll());
+    this.unsubscribe = await this.store.subscribe(this.invalidation.channel, () => this.expireAll());
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.unregisterLocal?.();
     await this.unsubscribe?.().catch(() => undefined);
   }
 
-  /** Tells every process to forget cached keys (after a key, project or organization change). */
-  async invalidate(): Promise<void> {
-    this.expireAll();
-    await this.store.publish(this.channel, 'keys');
+  /** Tells every process to forget cached keys; services call ProjectKeyInvalidation themselves after changes. */
+  invalidate(): Promise<void> {
+    return this.invalidation.publish();
   }
 
   /** Expired, not forgotten: the next lookup reloads, and falls back on the entry if the database is unreachable. */
@@ -122,28 +109,7 @@ export class ProjectKeyCache implements OnModuleInit, OnApplicationShutdown {
     return load;
   }
 
-  private async load(projectId: number, publicKeyHex: string): Promise<IngestKeyInfo | null> {
-    const rows: Array<{
-      project_id: string;
-      organization_id: string;
-      is_active: boolean;
-      is_accepting_events: boolean;
-      throttle: number;
-    }> = await this.dataSource.query(
-      `SELECT p.id AS project_id, p.organization_id, k.is_active, o.is_accepting_events,
-              GREATEST(o.event_throttle_rate, p.event_throttle_rate) AS throttle
-         FROM project_keys k JOIN projects p ON p.id = k.project_id JOIN organizations o ON o.id = p.organization_id
-        WHERE k.public_key = $1::uuid AND k.project_id = $2`,
-      [publicKeyHex, projectId],
-    );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      projectId: Number(row.project_id),
-      organizationId: Number(row.organization_id),
-      keyActive: row.is_active,
-      acceptingEvents: row.is_accepting_events,
-      throttleRate: Number(row.throttle),
-    };
+  private load(projectId: number, publicKeyHex: string): Promise<IngestKeyInfo | null> {
+    return this.keys.ingestInfo(projectId, publicKeyHex);
   }
 }

@@ -7,6 +7,16 @@ export type ProjectKeyPatch = Partial<
   Pick<ProjectKeyEntity, 'name' | 'isActive' | 'rateLimitCount' | 'rateLimitWindow'>
 >;
 
+/** What ingest needs to know about a DSN key. */
+export interface IngestKeyInfo {
+  projectId: number;
+  organizationId: number;
+  keyActive: boolean;
+  acceptingEvents: boolean;
+  /** Max of the organization's and project's throttle rate, 0-100 (percent of events refused). */
+  throttleRate: number;
+}
+
 /** All SQL on `project_keys` (DSN keys). Methods with an optional `m` run in that transaction when one is given. */
 @Injectable()
 export class ProjectKeysRepository {
@@ -66,5 +76,34 @@ export class ProjectKeysRepository {
 
   async delete(keyId: string): Promise<void> {
     await this.keys().delete({ id: keyId });
+  }
+
+  /**
+   * The key with its project's and organization's ingest settings, in one query (organizations is read, not
+   * written, here: the key cache needs it on every miss). `publicKeyHex` is 32 lowercase hex characters.
+   */
+  async ingestInfo(projectId: number, publicKeyHex: string): Promise<IngestKeyInfo | null> {
+    const rows: Array<{
+      project_id: string;
+      organization_id: string;
+      is_active: boolean;
+      is_accepting_events: boolean;
+      throttle: number;
+    }> = await this.dataSource.query(
+      `SELECT p.id AS project_id, p.organization_id, k.is_active, o.is_accepting_events,
+              GREATEST(o.event_throttle_rate, p.event_throttle_rate) AS throttle
+         FROM project_keys k JOIN projects p ON p.id = k.project_id JOIN organizations o ON o.id = p.organization_id
+        WHERE k.public_key = $1::uuid AND k.project_id = $2`,
+      [publicKeyHex, projectId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      projectId: Number(row.project_id),
+      organizationId: Number(row.organization_id),
+      keyActive: row.is_active,
+      acceptingEvents: row.is_accepting_events,
+      throttleRate: Number(row.throttle),
+    };
   }
 }

@@ -6,6 +6,7 @@ import { ProjectKeyEntity } from './entities/project-key.entity';
 import { ProjectEntity } from './entities/project.entity';
 import { EnvironmentsRepository } from './environments.repository';
 import { ProjectKeyCache } from './project-key-cache';
+import { ProjectKeyInvalidation } from './project-key-invalidation';
 import { ProjectKeysRepository } from './project-keys.repository';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
@@ -20,8 +21,8 @@ const REPOSITORIES = [
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectKeyEntity]), OrganizationsModule, EventsModule],
-  providers: [ProjectsService, ...REPOSITORIES],
-  exports: [ProjectsService, ...REPOSITORIES, TypeOrmModule],
+  providers: [ProjectsService, ProjectKeyInvalidation, ...REPOSITORIES],
+  exports: [ProjectsService, ProjectKeyInvalidation, ...REPOSITORIES, TypeOrmModule],
 })
 export class ProjectsModule {}
 

@@ -81,6 +81,20 @@ export class ProjectsRepository {
     return this.projects(m).findOneByOrFail({ id });
   }
 
+  /** The organization's project with exactly this slug. */
+  findBySlug(organizationId: string, slug: string): Promise<ProjectEntity | null> {
+    return this.projects().findOneBy({ organizationId, slug });
+  }
+
+  findById(id: string): Promise<ProjectEntity | null> {
+    return this.projects().findOneBy({ id });
+  }
+
+  /** The organization's projects, oldest first. */
+  ofOrganization(organizationId: string): Promise<ProjectEntity[]> {
+    return this.projects().find({ where: { organizationId }, order: { id: 'ASC' } });
+  }
+
   /** The organization's oldest project whose slug, or else name, is `slugOrName`. */
   findBySlugOrName(
     organizationId: string,

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SharedStore } from '@app/core';
 import { ensurePartitions } from '@app/partitioning';
 import {
   addMember,
@@ -11,7 +12,11 @@ import {
   DomainTestApp,
   startDomainApp,
 } from '@app/testing';
+import { ProjectKeyInvalidation } from './project-key-invalidation';
+import { ProjectKeysRepository } from './project-keys.repository';
 import { ProjectsModule } from './projects.module';
+import { ProjectsRepository } from './projects.repository';
+
 import { ProjectsService } from './projects.service';
 
 describe('ProjectsService over PostgreSQL: deletions through the owners, listings across libs', () => {
@@ -111,5 +116,49 @@ describe('ProjectsService over PostgreSQL: deletions through the owners, listing
     expect(await service.updateProject(project.id, { slug: 'other' })).toMatchObject({ slug: 'other' });
     const clash = await service.createProject({ organizationId: org.id, name: 'Clash', slug: 'clash' });
     expect(await service.updateProject(clash.project.id, { slug: 'other' })).toBeNull();
+  });
+
+  it('tells the key caches about key and project changes itself, here and through the shared store', async () => {
+    const org = await createOrganization(sql);
+    const invalidation = t.app.get(ProjectKeyInvalidation);
+    let local = 0;
+    let published = 0;
+    const unregister = invalidation.onLocalInvalidation(() => local++);
+    const unsubscribe = await t.app.get(SharedStore).subscribe(invalidation.channel, () => published++);
+    const { project } = await service.createProject({ organizationId: org.id, name: 'Web', slug: 'web' });
+    const key = await service.createKey(project.id, 'second');
+    await service.updateKey(key.id, { isActive: false });
+    await service.deleteKey(key.id);
+    await service.updateProject(project.id, { eventThrottleRate: 50 });
+    await service.deleteProject(project.id);
+    unregister();
+    await unsubscribe();
+    // createProject's first key, createKey, updateKey, deleteKey, updateProject, deleteProject.
+    expect(local).toBe(6);
+    expect(published).toBe(6);
+  });
+
+  it('looks up projects by exact slug within their organization, and the ingest settings of a key', async () => {
+    const org = await createOrganization(sql);
+    const other = await createOrganization(sql);
+    const projects = t.app.get(ProjectsRepository);
+    const { project, key } = await service.createProject({
+      organizationId: org.id,
+      name: 'Api',
+      slug: 'api',
+    });
+    expect((await projects.findBySlug(org.id, 'api'))?.id).toBe(project.id);
+    expect(await projects.findBySlug(other.id, 'api')).toBeNull();
+    expect(await projects.findBySlug(org.id, 'Api')).toBeNull();
+    const hex = key.publicKey.replace(/-/g, '');
+    const keys = t.app.get(ProjectKeysRepository);
+    expect(await keys.ingestInfo(Number(project.id), hex)).toEqual({
+      projectId: Number(project.id),
+      organizationId: Number(org.id),
+      keyActive: true,
+      acceptingEvents: true,
+      throttleRate: 0,
+    });
+    expect(await keys.ingestInfo(Number(project.id) + 1000, hex)).toBeNull();
   });
 });

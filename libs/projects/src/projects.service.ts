@@ -12,6 +12,7 @@ import {
 import { ProjectKeyEntity } from './entities/project-key.entity';
 import { ProjectEntity } from './entities/project.entity';
 import { EnvironmentsRepository, EnvironmentVisibility, ProjectEnvironment } from './environments.repository';
+import { ProjectKeyInvalidation } from './project-key-invalidation';
 import { ProjectKeyPatch, ProjectKeysRepository } from './project-keys.repository';
 import { ProjectPatch, ProjectsRepository } from './projects.repository';
 import { UserProjectAlertsRepository } from './user-project-alerts.repository';
@@ -54,7 +55,17 @@ export class ProjectsService {
     private readonly organizations: OrganizationsRepository,
     private readonly events: EventsRepository,
     private readonly transactions: Transactions,
+    private readonly keyInvalidation: ProjectKeyInvalidation,
   ) {}
+
+  /**
+   * Every change that ingest's key cache reflects (keys, projects, organizations) ends here, whoever made it (REST
+   * API or `manage`). In the caller's transaction the message goes out before the commit: only new rows are
+   * written that way, which no cache can hold yet.
+   */
+  private invalidateKeys(): Promise<void> {
+    return this.keyInvalidation.publish();
+  }
 
   /** Creates a project in an organization, linked to a team, with its first DSN key (named "", as GlitchTip does). */
   async createProject(
@@ -75,13 +86,13 @@ export class ProjectsService {
     return { project: await this.projects.get(project.id, tx), key };
   }
 
-  createKey(
+  async createKey(
     projectId: string,
     name: string,
     tx?: Tx,
     rateLimit?: KeyRateLimit | null,
   ): Promise<ProjectKeyEntity> {
-    return this.keys.insert(
+    const key = await this.keys.insert(
       {
         projectId,
         name,
@@ -91,6 +102,8 @@ export class ProjectsService {
       },
       tx,
     );
+    await this.invalidateKeys();
+    return key;
   }
 
   findBySlug(organizationId: string, slugOrName: string, tx?: Tx): Promise<ProjectEntity | null> {
@@ -202,6 +215,7 @@ export class ProjectsService {
       if (isUniqueViolation(error)) return null;
       throw error;
     }
+    await this.invalidateKeys();
     return this.projects.get(projectId);
   }
 
@@ -211,6 +225,7 @@ export class ProjectsService {
       await this.events.deleteOfProjects(tx, [projectId]);
       await this.projects.delete(tx, projectId);
     });
+    await this.invalidateKeys();
   }
 
   /**
@@ -222,6 +237,7 @@ export class ProjectsService {
       await this.events.deleteOfProjects(tx, await this.projects.idsOfOrganization(tx, organizationId));
       await this.organizations.delete(tx, organizationId);
     });
+    await this.invalidateKeys();
   }
 
   linkTeam(projectId: string, teamId: string): Promise<void> {
@@ -248,7 +264,7 @@ export class ProjectsService {
     return this.keys.findByHex(projectId, hex);
   }
 
-  updateKey(
+  async updateKey(
     keyId: string,
     patch: { name?: string; rateLimit?: KeyRateLimit | null; isActive?: boolean },
   ): Promise<ProjectKeyEntity> {
@@ -259,11 +275,14 @@ export class ProjectsService {
       values.rateLimitCount = patch.rateLimit?.count ?? null;
       values.rateLimitWindow = patch.rateLimit?.window ?? null;
     }
-    return this.keys.update(keyId, values);
+    const key = await this.keys.update(keyId, values);
+    await this.invalidateKeys();
+    return key;
   }
 
-  deleteKey(keyId: string): Promise<void> {
-    return this.keys.delete(keyId);
+  async deleteKey(keyId: string): Promise<void> {
+    await this.keys.delete(keyId);
+    await this.invalidateKeys();
   }
 
   // Environments (created by ingest from the events' `environment`)

@@ -1,6 +1,6 @@
 import { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ConfigModule, DatabaseModule, loadConfig } from '@app/core';
+import { ConfigModule, DatabaseModule, loadConfig, RedisModule } from '@app/core';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface DomainTestApp {
@@ -10,7 +10,7 @@ export interface DomainTestApp {
 }
 
 /**
- * A fresh database and the given domain modules on it (configuration and TypeORM included, no HTTP), for
+ * A fresh database and the given domain modules on it (configuration, TypeORM and an in-process shared store included, no HTTP), for
  * integration tests of repositories and services.
  */
 export async function startDomainApp(imports: ModuleMetadata['imports'] = []): Promise<DomainTestApp> {
@@ -19,6 +19,8 @@ export async function startDomainApp(imports: ModuleMetadata['imports'] = []): P
     imports: [
       ConfigModule.forRoot(loadConfig({ DATABASE_URL: db.url })),
       DatabaseModule.forRoot(),
+      // In-process (no REDIS_URL): the shared store that cache invalidation publishes on.
+      RedisModule,
       ...imports,
     ],
   }).compile();

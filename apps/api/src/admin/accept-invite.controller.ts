@@ -26,7 +26,7 @@ import { ApiAdminErrors, ErrorDto } from './api-responses';
 import { AcceptInviteDto, AcceptInviteInDto } from './dto/member.dto';
 import { serializeMember, serializeOrganization } from './mappers';
 import type { AuthedRequest } from './organizations.controller';
-import { GlitchTipValidationPipe } from './validation.pipe';
+import { GlitchTipValidationPipe } from '../common/validation.pipe';
 
 /** The accept page of an invitation link (`/accept/{memberId}/{token}/` in the web UI). */
 @ApiTags('members')

@@ -7,6 +7,9 @@ import { AcceptInviteController } from './accept-invite.controller';
 import { ApiTokensController } from './api-tokens.controller';
 import { MembersController } from './members.controller';
 import { OrganizationDetails, OrganizationsController } from './organizations.controller';
+import { ProjectEnvironmentsController } from './project-environments.controller';
+import { ProjectKeysController } from './project-keys.controller';
+import { ProjectTeamsController } from './project-teams.controller';
 import { ProjectsController } from './projects.controller';
 import { TeamsController } from './teams.controller';
 import { UsersController } from './users.controller';
@@ -21,6 +24,9 @@ import { UsersController } from './users.controller';
     AcceptInviteController,
     TeamsController,
     ProjectsController,
+    ProjectTeamsController,
+    ProjectKeysController,
+    ProjectEnvironmentsController,
     UsersController,
     ApiTokensController,
   ],

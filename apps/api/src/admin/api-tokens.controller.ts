@@ -27,7 +27,7 @@ import { ApiTokenDto, ApiTokenInDto } from './dto/api-token.dto';
 import { serializeToken } from './mappers';
 import type { AuthedRequest } from './organizations.controller';
 import { Paged, paginated } from './paginate';
-import { GlitchTipValidationPipe } from './validation.pipe';
+import { GlitchTipValidationPipe } from '../common/validation.pipe';
 
 /** API tokens are managed from a browser session only: a Bearer token here is 401, as in GlitchTip. */
 @ApiTags('api-tokens')

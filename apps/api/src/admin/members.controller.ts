@@ -34,6 +34,7 @@ import { IssueAssignmentService } from '@app/issues';
 import {
   AccountsService,
   MemberDetail,
+  Membership,
   OrganizationRole,
   OrganizationsService,
   roleFromId,
@@ -41,7 +42,8 @@ import {
 import { AccountLinksService } from '../auth/account-links.service';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
 import { RateLimiter } from '../auth/rate-limiter';
-import { AccessService, OrganizationAccess } from '../common/access.service';
+import { requireRole } from '../common/tenant-access.service';
+import { Resolved, ResolvedTenant, Tenant } from '../common/tenant.guard';
 import { ApiAdminErrors, ErrorDto } from './api-responses';
 import {
   InvitedMemberDto,
@@ -53,17 +55,13 @@ import {
 import { serializeMember, serializeMemberDetail } from './mappers';
 import type { AuthedRequest } from './organizations.controller';
 import { Paged, paginated } from './paginate';
-import { GlitchTipValidationPipe, unprocessable } from './validation.pipe';
+import { GlitchTipValidationPipe, unprocessable } from '../common/validation.pipe';
 
 /** Only owners give or take the owner role: a manager cannot make anyone (themselves included) an owner. */
-function checkOwnerRoleChange(
-  access: OrganizationAccess,
-  from: OrganizationRole,
-  to: OrganizationRole,
-): void {
+function checkOwnerRoleChange(membership: Membership, from: OrganizationRole, to: OrganizationRole): void {
   if (
     (from === OrganizationRole.Owner || to === OrganizationRole.Owner) &&
-    access.role < OrganizationRole.Owner
+    membership.role < OrganizationRole.Owner
   )
     throw new ForbiddenException({ detail: 'Only an owner may give or take the owner role' });
 }
@@ -75,7 +73,6 @@ function checkOwnerRoleChange(
 @Controller('api/0/organizations/:organizationSlug/members')
 export class MembersController {
   constructor(
-    private readonly access: AccessService,
     private readonly accounts: AccountsService,
     private readonly organizations: OrganizationsService,
     private readonly assignment: IssueAssignmentService,
@@ -104,20 +101,20 @@ export class MembersController {
 
   @Get()
   @RequireScopes('member:read', 'member:write', 'member:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({ operationId: 'list_organization_members', summary: 'Members and pending invitations' })
   @Paged()
   @ApiOkResponse({ type: [OrganizationUserDto] })
   async list(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() membership: ResolvedTenant,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OrganizationUserDto[]> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
     return paginated(
       req,
       res,
       async (page) => {
-        const { members, total } = await this.organizations.members(access.organization.id, page);
+        const { members, total } = await this.organizations.members(membership.organization.id, page);
         return { items: members, total };
       },
       async (members) => {
@@ -129,6 +126,7 @@ export class MembersController {
 
   @Post()
   @RequireScopes('member:write', 'member:admin')
+  @Tenant({ organization: 'organizationSlug', role: OrganizationRole.Manager })
   @ApiOperation({
     operationId: 'create_organization_member',
     summary: 'Invite someone by e-mail (role manager and up); the accept link is e-mailed and returned',
@@ -145,16 +143,14 @@ export class MembersController {
   @ApiTooManyRequestsResponse({ description: '`{"message": "Please retry later"}`' })
   @ApiHeader({ name: 'X-CSRFToken', required: false, description: 'Session requests only' })
   async invite(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() membership: ResolvedTenant,
     @Body() body: InviteMemberDto,
     @Req() req: AuthedRequest,
     @Res() res: Response,
   ): Promise<void> {
     const user = req.user.user;
-    const access = await this.access.organization(user.id, organizationSlug);
-    this.access.requireRole(access, OrganizationRole.Manager);
     const role = roleFromId(body.orgRole);
-    checkOwnerRoleChange(access, OrganizationRole.Member, role);
+    checkOwnerRoleChange(membership, OrganizationRole.Member, role);
     const email = body.email.trim();
     if (!this.config.registration.enableUserRegistration && !(await this.accounts.isEmailTaken(email)))
       throw new ForbiddenException({ detail: 'Only existing users may be invited' });
@@ -168,7 +164,7 @@ export class MembersController {
       res.json({ message: 'Please retry later' });
       return;
     }
-    const result = await this.organizations.invite(access.organization.id, {
+    const result = await this.organizations.invite(membership.organization.id, {
       email,
       role,
       teamSlugs: (body.teamRoles ?? []).map((t) => t.teamSlug),
@@ -179,8 +175,8 @@ export class MembersController {
     if (result.kind === 'already-invited')
       throw new ConflictException({ detail: `The user ${email} is already invited` });
     const link = this.links.invitationLink(result.member);
-    if (body.sendInvite ?? true) this.links.sendInvitation(result.member, access.organization.name, link);
-    const member = await this.detail(access.organization.id, result.member.id);
+    if (body.sendInvite ?? true) this.links.sendInvitation(result.member, membership.organization.name, link);
+    const member = await this.detail(membership.organization.id, result.member.id);
     const invited: InvitedMemberDto = {
       ...serializeMember(member, await this.passwords([member])),
       inviteLink: link,
@@ -190,19 +186,22 @@ export class MembersController {
 
   @Get(':memberId')
   @RequireScopes('member:read', 'member:write', 'member:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({ operationId: 'get_organization_member', summary: 'A member with the slugs of their teams' })
   @ApiOkResponse({ type: OrganizationUserDetailDto })
   async get(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() membership: ResolvedTenant,
     @Param('memberId') memberId: string,
-    @Req() req: AuthedRequest,
   ): Promise<OrganizationUserDetailDto> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
-    return this.serializedDetail(access.organization.id, memberId === 'me' ? access.memberId : memberId);
+    return this.serializedDetail(
+      membership.organization.id,
+      memberId === 'me' ? membership.memberId : memberId,
+    );
   }
 
   @Put(':memberId')
   @RequireScopes('member:write', 'member:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({
     operationId: 'update_organization_member',
     summary: "Change a member's role (role manager and up; the owner role only by owners)",
@@ -211,17 +210,15 @@ export class MembersController {
   @ApiAdminErrors({ body: true })
   @ApiOkResponse({ type: OrganizationUserDetailDto })
   async update(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() membership: ResolvedTenant,
     @Param('memberId') memberId: string,
     @Body() body: UpdateMemberDto,
-    @Req() req: AuthedRequest,
   ): Promise<OrganizationUserDetailDto> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
-    const organizationId = access.organization.id;
-    const { member } = await this.detail(organizationId, memberId === 'me' ? access.memberId : memberId);
-    this.access.requireRole(access, OrganizationRole.Manager);
+    const organizationId = membership.organization.id;
+    const { member } = await this.detail(organizationId, memberId === 'me' ? membership.memberId : memberId);
+    requireRole(membership, OrganizationRole.Manager);
     const role = roleFromId(body.orgRole);
-    checkOwnerRoleChange(access, member.role, role);
+    checkOwnerRoleChange(membership, member.role, role);
     if (
       member.role === OrganizationRole.Owner &&
       role < OrganizationRole.Owner &&
@@ -237,6 +234,7 @@ export class MembersController {
   @Delete(':memberId')
   @HttpCode(204)
   @RequireScopes('member:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({
     operationId: 'delete_organization_member',
     summary: 'Remove a member or an invitation (yourself, or anyone with role manager and up)',
@@ -244,17 +242,12 @@ export class MembersController {
   })
   @ApiNoContentResponse()
   @ApiBadRequestResponse({ type: ErrorDto })
-  async remove(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('memberId') memberId: string,
-    @Req() req: AuthedRequest,
-  ): Promise<void> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
-    const organizationId = access.organization.id;
-    const { member } = await this.detail(organizationId, memberId === 'me' ? access.memberId : memberId);
-    const self = String(member.id) === String(access.memberId);
-    if (!self) this.access.requireRole(access, OrganizationRole.Manager);
-    if (!self) checkOwnerRoleChange(access, member.role, OrganizationRole.Member);
+  async remove(@Resolved() membership: ResolvedTenant, @Param('memberId') memberId: string): Promise<void> {
+    const organizationId = membership.organization.id;
+    const { member } = await this.detail(organizationId, memberId === 'me' ? membership.memberId : memberId);
+    const self = String(member.id) === String(membership.memberId);
+    if (!self) requireRole(membership, OrganizationRole.Manager);
+    if (!self) checkOwnerRoleChange(membership, member.role, OrganizationRole.Member);
     if (member.isOwner)
       throw new BadRequestException({ detail: 'User is organization owner. Transfer ownership first.' });
     if (
@@ -269,6 +262,7 @@ export class MembersController {
   @Post(':memberId/set_owner')
   @HttpCode(200)
   @RequireScopes('member:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({
     operationId: 'set_organization_owner',
     summary: 'Make a member the primary owner (they get the owner role; owners only)',
@@ -276,14 +270,12 @@ export class MembersController {
   @ApiOkResponse({ type: OrganizationUserDetailDto })
   @ApiBadRequestResponse({ type: ErrorDto, description: 'A pending invitation cannot own an organization' })
   async setOwner(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() membership: ResolvedTenant,
     @Param('memberId') memberId: string,
-    @Req() req: AuthedRequest,
   ): Promise<OrganizationUserDetailDto> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
-    const organizationId = access.organization.id;
-    const { member } = await this.detail(organizationId, memberId === 'me' ? access.memberId : memberId);
-    if (access.role < OrganizationRole.Owner)
+    const organizationId = membership.organization.id;
+    const { member } = await this.detail(organizationId, memberId === 'me' ? membership.memberId : memberId);
+    if (membership.role < OrganizationRole.Owner)
       throw new ForbiddenException({ detail: 'Only owner may set organization owner.' });
     if (!member.userId)
       throw new BadRequestException({ detail: 'A pending invitation cannot own the organization' });

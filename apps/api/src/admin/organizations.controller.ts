@@ -7,7 +7,6 @@ import {
   HttpCode,
   Inject,
   Injectable,
-  Param,
   Post,
   Put,
   Query,
@@ -26,19 +25,26 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AccountsService, OrganizationRole, OrganizationsService, roleAccess } from '@app/organizations';
-import { ProjectKeyCache, ProjectsService } from '@app/projects';
+import {
+  AccountsService,
+  Membership,
+  OrganizationRole,
+  OrganizationsService,
+  roleAccess,
+} from '@app/organizations';
+import { ProjectsService } from '@app/projects';
 import { APP_CONFIG, AppConfig } from '@app/core';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
-import { AccessService, OrganizationAccess } from '../common/access.service';
+import { TenantAccessService } from '../common/tenant-access.service';
+import { Resolved, ResolvedTenant, Tenant } from '../common/tenant.guard';
 import { ApiAdminErrors, ValidationErrorDto } from './api-responses';
 import { EnvironmentDto } from './dto/environment.dto';
 import { OrganizationDetailDto } from './dto/organization-detail.dto';
 import { OrganizationDto, OrganizationInDto } from './dto/organization.dto';
 import { serializeOrganization, serializeProjectTeam, serializeTeam } from './mappers';
 import { Paged, paginated, parseVisibility, retryOnSlugRace } from './paginate';
-import { GlitchTipValidationPipe, unprocessable } from './validation.pipe';
+import { GlitchTipValidationPipe, unprocessable } from '../common/validation.pipe';
 
 export type AuthedRequest = Request & { user: AuthContext };
 
@@ -50,8 +56,8 @@ export class OrganizationDetails {
     private readonly projects: ProjectsService,
   ) {}
 
-  async build(access: OrganizationAccess, userId: string): Promise<OrganizationDetailDto> {
-    const organization = access.organization;
+  async build(membership: Membership, userId: string): Promise<OrganizationDetailDto> {
+    const organization = membership.organization;
     const [{ teams }, { projects }] = await Promise.all([
       this.organizations.teams(organization.id, userId),
       this.projects.listProjects(userId, { organizationId: organization.id }),
@@ -60,7 +66,7 @@ export class OrganizationDetails {
       ...serializeOrganization(organization),
       projects: projects.map(serializeProjectTeam),
       teams: teams.map(serializeTeam),
-      access: roleAccess(access.role),
+      access: roleAccess(membership.role),
       openMembership: organization.openMembership,
     };
   }
@@ -73,12 +79,11 @@ export class OrganizationDetails {
 @Controller('api/0')
 export class OrganizationsController {
   constructor(
-    private readonly access: AccessService,
+    private readonly tenants: TenantAccessService,
     private readonly accounts: AccountsService,
     private readonly organizations: OrganizationsService,
     private readonly projects: ProjectsService,
     private readonly details: OrganizationDetails,
-    private readonly keyCache: ProjectKeyCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -125,25 +130,21 @@ export class OrganizationsController {
     const name = body.name.trim();
     if (!name) throw unprocessable('name', 'String should have at least 1 character', 'string_too_short');
     const organization = await retryOnSlugRace(() => this.accounts.createOrganization(name, user.id));
-    return this.details.build(await this.access.organization(user.id, organization.slug), user.id);
+    return this.details.build(await this.tenants.organization(user.id, organization.slug), user.id);
   }
 
   @Get('organizations/:organizationSlug')
   @RequireScopes('org:read', 'org:write', 'org:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({ operationId: 'get_organization', summary: 'An organization with its projects and teams' })
   @ApiOkResponse({ type: OrganizationDetailDto })
-  async get(
-    @Param('organizationSlug') organizationSlug: string,
-    @Req() req: AuthedRequest,
-  ): Promise<OrganizationDetailDto> {
-    return this.details.build(
-      await this.access.organization(req.user.user.id, organizationSlug),
-      req.user.user.id,
-    );
+  get(@Resolved() tenant: ResolvedTenant, @Req() req: AuthedRequest): Promise<OrganizationDetailDto> {
+    return this.details.build(tenant, req.user.user.id);
   }
 
   @Put('organizations/:organizationSlug')
   @RequireScopes('org:write', 'org:admin')
+  @Tenant({ organization: 'organizationSlug', role: OrganizationRole.Manager })
   @ApiOperation({
     operationId: 'update_organization',
     summary: 'Rename (role manager or owner; the slug stays)',
@@ -151,37 +152,30 @@ export class OrganizationsController {
   @ApiAdminErrors({ body: true })
   @ApiOkResponse({ type: OrganizationDetailDto })
   async update(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
     @Body() body: OrganizationInDto,
     @Req() req: AuthedRequest,
   ): Promise<OrganizationDetailDto> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
-    this.access.requireRole(access, OrganizationRole.Manager);
-    access.organization = await this.organizations.rename(access.organization.id, body.name);
-    await this.keyCache.invalidate();
-    return this.details.build(access, req.user.user.id);
+    const organization = await this.organizations.rename(tenant.organization.id, body.name);
+    return this.details.build({ ...tenant, organization }, req.user.user.id);
   }
 
   @Delete('organizations/:organizationSlug')
   @HttpCode(204)
   @RequireScopes('org:admin')
+  @Tenant({ organization: 'organizationSlug', role: OrganizationRole.Owner })
   @ApiOperation({
     operationId: 'delete_organization',
     summary: 'Delete an organization with its projects, issues and events (role owner)',
   })
   @ApiNoContentResponse()
-  async delete(
-    @Param('organizationSlug') organizationSlug: string,
-    @Req() req: AuthedRequest,
-  ): Promise<void> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
-    this.access.requireRole(access, OrganizationRole.Owner);
-    await this.projects.deleteOrganization(access.organization.id);
-    await this.keyCache.invalidate();
+  async delete(@Resolved() tenant: ResolvedTenant): Promise<void> {
+    await this.projects.deleteOrganization(tenant.organization.id);
   }
 
   @Get('organizations/:organizationSlug/environments')
   @RequireScopes('org:read', 'org:write', 'org:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({
     operationId: 'list_environments',
     summary: "The organization's environments (visible in at least one project, by default)",
@@ -191,18 +185,17 @@ export class OrganizationsController {
   @ApiOkResponse({ type: [EnvironmentDto] })
   @ApiUnprocessableEntityResponse({ type: ValidationErrorDto })
   async environments(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
     @Query('visibility') visibility: string | undefined,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<EnvironmentDto[]> {
-    const access = await this.access.organization(req.user.user.id, organizationSlug);
     return paginated(
       req,
       res,
       async (page) => {
         const { environments, total } = await this.projects.organizationEnvironments(
-          access.organization.id,
+          tenant.organization.id,
           parseVisibility(visibility),
           page,
         );

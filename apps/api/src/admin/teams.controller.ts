@@ -29,11 +29,12 @@ import {
   OrganizationRole,
   OrganizationsService,
   slugify,
+  TeamEntity,
   TeamSummary,
 } from '@app/organizations';
-import { ProjectKeyCache, ProjectsService } from '@app/projects';
+import { ProjectsService } from '@app/projects';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
-import { AccessService } from '../common/access.service';
+import { Resolved, ResolvedTenant, Tenant } from '../common/tenant.guard';
 import { ApiAdminErrors, ErrorDto } from './api-responses';
 import { OrganizationUserDto } from './dto/member.dto';
 import { CreateProjectDto, ProjectDto } from './dto/project.dto';
@@ -41,7 +42,9 @@ import { TeamInDto, TeamProjectDto } from './dto/team.dto';
 import { serializeMember, serializeProject, serializeTeamProjects } from './mappers';
 import type { AuthedRequest } from './organizations.controller';
 import { Paged, paginated, retryOnSlugRace } from './paginate';
-import { GlitchTipValidationPipe } from './validation.pipe';
+import { GlitchTipValidationPipe } from '../common/validation.pipe';
+
+const TEAM = { organization: 'organizationSlug', team: 'teamSlug' } as const;
 
 @ApiTags('teams')
 @ApiAdminErrors()
@@ -50,11 +53,9 @@ import { GlitchTipValidationPipe } from './validation.pipe';
 @Controller('api/0')
 export class TeamsController {
   constructor(
-    private readonly access: AccessService,
     private readonly accounts: AccountsService,
     private readonly organizations: OrganizationsService,
     private readonly projects: ProjectsService,
-    private readonly keyCache: ProjectKeyCache,
   ) {}
 
   private async withProjects(teams: TeamSummary[], userId: string): Promise<TeamProjectDto[]> {
@@ -73,21 +74,21 @@ export class TeamsController {
 
   @Get('organizations/:organizationSlug/teams')
   @RequireScopes('team:read', 'team:write', 'team:admin', 'org:read', 'org:write', 'org:admin')
+  @Tenant({ organization: 'organizationSlug' })
   @ApiOperation({ operationId: 'list_teams', summary: "An organization's teams, with their projects" })
   @Paged()
   @ApiOkResponse({ type: [TeamProjectDto] })
   async list(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TeamProjectDto[]> {
     const userId = req.user.user.id;
-    const access = await this.access.organization(userId, organizationSlug);
     return paginated(
       req,
       res,
       async (page) => {
-        const { teams, total } = await this.organizations.teams(access.organization.id, userId, page);
+        const { teams, total } = await this.organizations.teams(tenant.organization.id, userId, page);
         return { items: teams, total };
       },
       (teams) => this.withProjects(teams, userId),
@@ -96,6 +97,7 @@ export class TeamsController {
 
   @Post('organizations/:organizationSlug/teams')
   @RequireScopes('team:write', 'team:admin', 'org:write', 'org:admin')
+  @Tenant({ organization: 'organizationSlug', role: OrganizationRole.Admin })
   @ApiOperation({
     operationId: 'create_team',
     summary: 'Create a team; its creator joins it (role admin and up)',
@@ -104,86 +106,78 @@ export class TeamsController {
   @ApiCreatedResponse({ type: TeamProjectDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The slug is taken' })
   async create(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
     @Body() body: TeamInDto,
     @Req() req: AuthedRequest,
   ): Promise<TeamProjectDto> {
     const userId = req.user.user.id;
-    const access = await this.access.organization(userId, organizationSlug);
-    this.access.requireRole(access, OrganizationRole.Admin);
-    const created = await this.organizations.createTeam(access.organization.id, body.slug, access.memberId);
+    const created = await this.organizations.createTeam(tenant.organization.id, body.slug, tenant.memberId);
     if (!created)
       throw new ConflictException({ detail: `A team with the slug "${body.slug}" already exists` });
-    return this.teamDetail(access.organization.id, body.slug, userId);
+    return this.teamDetail(tenant.organization.id, body.slug, userId);
   }
 
   @Get('teams/:organizationSlug/:teamSlug')
   @RequireScopes('team:read', 'team:write', 'team:admin')
+  @Tenant(TEAM)
   @ApiOperation({ operationId: 'get_team', summary: 'A team with its projects' })
   @ApiOkResponse({ type: TeamProjectDto })
   async get(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('teamSlug') teamSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Req() req: AuthedRequest,
   ): Promise<TeamProjectDto> {
-    const { access, team } = await this.access.team(req.user.user.id, organizationSlug, teamSlug);
-    return this.teamDetail(access.organization.id, team.slug, req.user.user.id);
+    return this.teamDetail(tenant.organization.id, team.slug, req.user.user.id);
   }
 
   @Put('teams/:organizationSlug/:teamSlug')
   @RequireScopes('team:write', 'team:admin')
+  @Tenant({ ...TEAM, role: OrganizationRole.Admin })
   @ApiOperation({ operationId: 'update_team', summary: 'Change the slug of a team (role admin and up)' })
   @ApiAdminErrors({ body: true })
   @ApiOkResponse({ type: TeamProjectDto })
   @ApiConflictResponse({ type: ErrorDto, description: 'The slug is taken' })
   async update(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('teamSlug') teamSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Body() body: TeamInDto,
     @Req() req: AuthedRequest,
   ): Promise<TeamProjectDto> {
-    const { access, team } = await this.access.team(req.user.user.id, organizationSlug, teamSlug);
-    this.access.requireRole(access, OrganizationRole.Admin);
     if (!(await this.organizations.renameTeam(team.id, body.slug)))
       throw new ConflictException({ detail: `A team with the slug "${body.slug}" already exists` });
-    return this.teamDetail(access.organization.id, body.slug, req.user.user.id);
+    return this.teamDetail(tenant.organization.id, body.slug, req.user.user.id);
   }
 
   @Delete('teams/:organizationSlug/:teamSlug')
   @HttpCode(204)
   @RequireScopes('team:admin')
+  @Tenant({ ...TEAM, role: OrganizationRole.Admin })
   @ApiOperation({
     operationId: 'delete_team',
     summary: 'Delete a team; its projects stay (role admin and up)',
   })
   @ApiNoContentResponse()
-  async delete(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('teamSlug') teamSlug: string,
-    @Req() req: AuthedRequest,
-  ): Promise<void> {
-    const { access, team } = await this.access.team(req.user.user.id, organizationSlug, teamSlug);
-    this.access.requireRole(access, OrganizationRole.Admin);
+  async delete(@Resolved() tenant: ResolvedTenant, @Resolved('team') team: TeamEntity): Promise<void> {
     await this.organizations.deleteTeam(team.id);
   }
 
   @Get('teams/:organizationSlug/:teamSlug/members')
   @RequireScopes('member:read', 'member:write', 'member:admin')
+  @Tenant(TEAM)
   @ApiOperation({ operationId: 'list_team_members', summary: "A team's members" })
   @Paged()
   @ApiOkResponse({ type: [OrganizationUserDto] })
   async members(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('teamSlug') teamSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<OrganizationUserDto[]> {
-    const { access, team } = await this.access.team(req.user.user.id, organizationSlug, teamSlug);
     return paginated(
       req,
       res,
       async (page) => {
-        const { members, total } = await this.organizations.members(access.organization.id, page, {
+        const { members, total } = await this.organizations.members(tenant.organization.id, page, {
           teamId: team.id,
         });
         return { items: members, total };
@@ -199,24 +193,24 @@ export class TeamsController {
 
   @Get('teams/:organizationSlug/:teamSlug/projects')
   @RequireScopes('project:read', 'project:write', 'project:admin')
+  @Tenant(TEAM)
   @ApiOperation({ operationId: 'list_team_projects', summary: "A team's projects, by name" })
   @Paged()
   @ApiOkResponse({ type: [ProjectDto] })
   async listProjects(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('teamSlug') teamSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectDto[]> {
     const userId = req.user.user.id;
-    const { access, team } = await this.access.team(userId, organizationSlug, teamSlug);
     return paginated(
       req,
       res,
       async (page) => {
         const { projects, total } = await this.projects.listProjects(
           userId,
-          { organizationId: access.organization.id, teamId: team.id },
+          { organizationId: tenant.organization.id, teamId: team.id },
           page,
         );
         return { items: projects, total };
@@ -227,6 +221,7 @@ export class TeamsController {
 
   @Post('teams/:organizationSlug/:teamSlug/projects')
   @RequireScopes('project:write', 'project:admin')
+  @Tenant({ ...TEAM, role: OrganizationRole.Admin })
   @ApiOperation({
     operationId: 'create_project',
     summary: 'Create a project in a team, with one DSN key (role admin and up)',
@@ -236,15 +231,13 @@ export class TeamsController {
   @ApiAdminErrors({ body: true })
   @ApiCreatedResponse({ type: ProjectDto })
   async createProject(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('teamSlug') teamSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Body() body: CreateProjectDto,
     @Req() req: AuthedRequest,
   ): Promise<ProjectDto> {
     const userId = req.user.user.id;
-    const { access, team } = await this.access.team(userId, organizationSlug, teamSlug);
-    this.access.requireRole(access, OrganizationRole.Admin);
-    const organizationId = access.organization.id;
+    const organizationId = tenant.organization.id;
     const { project } = await retryOnSlugRace(async () =>
       this.projects.createProject({
         organizationId,
@@ -255,29 +248,25 @@ export class TeamsController {
         eventThrottleRate: body.eventThrottleRate ?? 0,
       }),
     );
-    await this.keyCache.invalidate();
     return serializeProject(await this.projects.summary(project, userId));
   }
 
   /** GlitchTip's rule for joining and leaving teams; answers the ids involved. */
   private async teamMembershipChange(
-    req: AuthedRequest,
-    organizationSlug: string,
+    tenant: ResolvedTenant,
+    team: TeamEntity,
     memberId: string,
-    teamSlug: string,
   ): Promise<{ organizationId: string; teamId: string; target: string }> {
-    const userId = req.user.user.id;
-    const { access, team } = await this.access.team(userId, organizationSlug, teamSlug);
-    const organizationId = access.organization.id;
+    const organizationId = tenant.organization.id;
     const target =
       memberId === 'me'
-        ? access.memberId
+        ? tenant.memberId
         : (await this.organizations.member(organizationId, memberId))?.member.id;
     if (!target) throw new NotFoundException({ detail: 'Not Found' });
-    const isSelf = String(target) === String(access.memberId);
-    if (!(access.organization.openMembership && isSelf)) {
-      const inTeam = await this.organizations.isTeamMember(team.id, access.memberId);
-      if (access.role < (inTeam ? OrganizationRole.Admin : OrganizationRole.Manager))
+    const isSelf = String(target) === String(tenant.memberId);
+    if (!(tenant.organization.openMembership && isSelf)) {
+      const inTeam = await this.organizations.isTeamMember(team.id, tenant.memberId);
+      if (tenant.role < (inTeam ? OrganizationRole.Admin : OrganizationRole.Manager))
         throw new ForbiddenException({ detail: 'Must be admin to modify teams' });
     }
     return { organizationId, teamId: team.id, target: String(target) };
@@ -285,6 +274,7 @@ export class TeamsController {
 
   @Post('organizations/:organizationSlug/members/:memberId/teams/:teamSlug')
   @RequireScopes('team:write', 'team:admin')
+  @Tenant(TEAM)
   @ApiOperation({
     operationId: 'add_member_to_team',
     summary: 'Join a team (`me`), or put a member in it',
@@ -294,42 +284,33 @@ export class TeamsController {
   })
   @ApiCreatedResponse({ type: TeamProjectDto })
   async addMember(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Param('memberId') memberId: string,
-    @Param('teamSlug') teamSlug: string,
     @Req() req: AuthedRequest,
   ): Promise<TeamProjectDto> {
-    const { organizationId, teamId, target } = await this.teamMembershipChange(
-      req,
-      organizationSlug,
-      memberId,
-      teamSlug,
-    );
+    const { organizationId, teamId, target } = await this.teamMembershipChange(tenant, team, memberId);
     await this.organizations.addTeamMember(teamId, target);
-    return this.teamDetail(organizationId, teamSlug, req.user.user.id);
+    return this.teamDetail(organizationId, team.slug, req.user.user.id);
   }
 
   @Delete('organizations/:organizationSlug/members/:memberId/teams/:teamSlug')
   @HttpCode(200)
   @RequireScopes('team:write', 'team:admin')
+  @Tenant(TEAM)
   @ApiOperation({
     operationId: 'remove_member_from_team',
     summary: 'Leave a team (`me`), or take a member out of it (answers 200 with the team)',
   })
   @ApiOkResponse({ type: TeamProjectDto })
   async removeMember(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('team') team: TeamEntity,
     @Param('memberId') memberId: string,
-    @Param('teamSlug') teamSlug: string,
     @Req() req: AuthedRequest,
   ): Promise<TeamProjectDto> {
-    const { organizationId, teamId, target } = await this.teamMembershipChange(
-      req,
-      organizationSlug,
-      memberId,
-      teamSlug,
-    );
+    const { organizationId, teamId, target } = await this.teamMembershipChange(tenant, team, memberId);
     await this.organizations.removeTeamMember(teamId, target);
-    return this.teamDetail(organizationId, teamSlug, req.user.user.id);
+    return this.teamDetail(organizationId, team.slug, req.user.user.id);
   }
 }

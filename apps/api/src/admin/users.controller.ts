@@ -30,7 +30,7 @@ import { AccountsService } from '@app/organizations';
 import { ProjectsService } from '@app/projects';
 import { AccountLinksService } from '../auth/account-links.service';
 import { ApiAuthGuard } from '../auth/auth.guard';
-import { AccessService } from '../common/access.service';
+import { TenantAccessService } from '../common/tenant-access.service';
 import { serializeUser, serializeUserDetail } from '../root/user.mapper';
 import { ApiAdminErrors, ErrorDto, ValidationErrorDto } from './api-responses';
 import {
@@ -43,7 +43,7 @@ import {
 } from './dto/user.dto';
 import type { AuthedRequest } from './organizations.controller';
 import { Paged, paginated } from './paginate';
-import { GlitchTipValidationPipe, unprocessable } from './validation.pipe';
+import { GlitchTipValidationPipe, unprocessable } from '../common/validation.pipe';
 
 const USER_ID = ApiParam({
   name: 'userId',
@@ -74,7 +74,7 @@ export class UsersController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly projects: ProjectsService,
-    private readonly access: AccessService,
+    private readonly tenants: TenantAccessService,
     private readonly links: AccountLinksService,
   ) {}
 
@@ -285,7 +285,7 @@ export class UsersController {
     const [projectId, status] = entries[0]!;
     if (status !== -1 && status !== 0 && status !== 1)
       throw unprocessable(projectId, 'Invalid status, must be -1, 0, or 1');
-    if (!(await this.access.canSeeProject(id, projectId)))
+    if (!(await this.tenants.canSeeProject(id, projectId)))
       throw new NotFoundException({ detail: 'Not Found' });
     await this.projects.setUserAlert(id, projectId, status);
   }

@@ -6,14 +6,16 @@ import { OrganizationsModule } from '@app/organizations';
 import { ProjectsModule } from '@app/projects';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { BearerStrategy } from '../auth/bearer.strategy';
-import { AccessService } from './access.service';
+import { TenantAccessService } from './tenant-access.service';
+import { TenantGuard } from './tenant.guard';
 
 /** What every REST feature module needs: authentication, tenant-scoped lookups and the domain libs. */
 @Module({
   imports: [PassportModule, OrganizationsModule, ProjectsModule, IssuesModule, EventsModule],
-  providers: [AccessService, BearerStrategy, ApiAuthGuard],
+  providers: [TenantAccessService, TenantGuard, BearerStrategy, ApiAuthGuard],
   exports: [
-    AccessService,
+    TenantAccessService,
+    TenantGuard,
     ApiAuthGuard,
     PassportModule,
     OrganizationsModule,

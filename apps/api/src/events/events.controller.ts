@@ -19,13 +19,14 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EventsService, EventWithNeighbours } from '@app/events';
-import { IssueCommentsService, parseEventId } from '@app/issues';
+import { IssueCommentsService, IssueEntity, parseEventId } from '@app/issues';
+import { ProjectEntity } from '@app/projects';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, OptionalAuth, RequireScopes } from '../auth/auth.guard';
 import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
 import { serializeUserReport } from '../issues/issue.mapper';
-import { IssueRouteScope, issueRoutes, organizationOf } from '../issues/issue-routes';
-import { TriageAccessService } from '../issues/triage-access.service';
+import { IssueRouteScope, issueRoutes } from '../issues/issue-routes';
+import { Resolved, Tenant } from '../common/tenant.guard';
 import { IssueEventDetailDto, IssueEventDto, IssueEventJsonDto } from './dto/event.dto';
 import { eventIdHex, serializeEvent, serializeEventJson } from './event.mapper';
 
@@ -57,7 +58,7 @@ async function eventDetail(
 }
 
 function issueEventsController(scope: IssueRouteScope) {
-  const { base, op, params } = issueRoutes(scope);
+  const { base, op, params, tenant } = issueRoutes(scope);
 
   /** The events of one issue: list, latest, one with its neighbours. */
   @ApiTags('events')
@@ -69,7 +70,6 @@ function issueEventsController(scope: IssueRouteScope) {
     constructor(
       private readonly events: EventsService,
       private readonly comments: IssueCommentsService,
-      private readonly triage: TriageAccessService,
     ) {}
 
     private detail(found: EventWithNeighbours | null): Promise<IssueEventDetailDto> {
@@ -78,17 +78,17 @@ function issueEventsController(scope: IssueRouteScope) {
 
     @Get(`${base}/events`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({ operationId: op('list_issue_events'), summary: 'Events of an issue, newest first' })
     @ApiQuery({ name: 'cursor', required: false })
     @ApiQuery({ name: 'limit', required: false, type: Number })
     @ApiOkResponse({ type: [IssueEventDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
     async listIssueEvents(
-      @Param('issueId') issueId: string,
+      @Resolved('issue') issue: IssueEntity,
       @Query() query: Record<string, unknown>,
       @Req() req: AuthedRequest,
       @Res({ passthrough: true }) res: Response,
     ): Promise<IssueEventDto[]> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       const page = parsePage(query);
       const { items, total } = await this.events.listForIssue(
         String(issue.id),
@@ -102,30 +102,26 @@ function issueEventsController(scope: IssueRouteScope) {
 
     @Get(`${base}/events/latest`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({ operationId: op('get_latest_issue_event'), summary: 'The most recent event of an issue' })
     @ApiOkResponse({ type: IssueEventDetailDto })
-    async latestEvent(
-      @Param('issueId') issueId: string,
-      @Req() req: AuthedRequest,
-    ): Promise<IssueEventDetailDto> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
+    async latestEvent(@Resolved('issue') issue: IssueEntity): Promise<IssueEventDetailDto> {
       return this.detail(await this.events.latestForIssue(String(issue.id)));
     }
 
     @Get(`${base}/events/:eventId`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({
       operationId: op('get_issue_event'),
       summary: 'An event of an issue, with the ids of the next and previous ones',
     })
     @ApiOkResponse({ type: IssueEventDetailDto })
     async issueEvent(
-      @Param('issueId') issueId: string,
+      @Resolved('issue') issue: IssueEntity,
       @Param('eventId') eventId: string,
-      @Req() req: AuthedRequest,
     ): Promise<IssueEventDetailDto> {
       const uuid = eventUuid(eventId);
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       return this.detail(await this.events.findInIssue(String(issue.id), uuid));
     }
   }
@@ -134,6 +130,8 @@ function issueEventsController(scope: IssueRouteScope) {
 
 export const IssueEventsController = issueEventsController('issue');
 export const OrganizationIssueEventsController = issueEventsController('organization');
+
+const PROJECT = { organization: 'organizationSlug', project: 'projectSlug' } as const;
 
 /** Project events and the raw JSON download. */
 @ApiTags('events')
@@ -144,7 +142,6 @@ export class ProjectEventsController {
   constructor(
     private readonly events: EventsService,
     private readonly comments: IssueCommentsService,
-    private readonly triage: TriageAccessService,
   ) {}
 
   private detail(found: EventWithNeighbours | null): Promise<IssueEventDetailDto> {
@@ -153,19 +150,17 @@ export class ProjectEventsController {
 
   @Get('organizations/:organizationSlug/issues/:issueId/events/:eventId/json')
   @RequireScopes(...READ)
+  @Tenant({ organization: 'organizationSlug', issue: 'issueId' })
   @ApiOperation({
     operationId: 'get_event_json',
     summary: "An event as raw JSON (Sentry's legacy event format)",
   })
   @ApiOkResponse({ type: IssueEventJsonDto })
   async eventJson(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('issueId') issueId: string,
+    @Resolved('issue') issue: IssueEntity,
     @Param('eventId') eventId: string,
-    @Req() req: AuthedRequest,
   ): Promise<IssueEventJsonDto> {
     const uuid = eventUuid(eventId);
-    const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationSlug);
     const found = await this.events.findInIssue(String(issue.id), uuid);
     if (!found) throw NOT_FOUND();
     return serializeEventJson(found.event) as unknown as IssueEventJsonDto;
@@ -173,18 +168,17 @@ export class ProjectEventsController {
 
   @Get('projects/:organizationSlug/:projectSlug/events')
   @RequireScopes(...READ)
+  @Tenant(PROJECT)
   @ApiOperation({ operationId: 'list_project_events', summary: 'Events of a project, newest first' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiOkResponse({ type: [IssueEventDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
   async listProjectEvents(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
+    @Resolved('project') project: ProjectEntity,
     @Query() query: Record<string, unknown>,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssueEventDto[]> {
-    const project = await this.triage.project(req.user.user.id, organizationSlug, projectSlug);
     const page = parsePage(query);
     const { items, total } = await this.events.listForProject(
       String(project.id),
@@ -198,19 +192,17 @@ export class ProjectEventsController {
 
   @Get('projects/:organizationSlug/:projectSlug/events/:eventId')
   @RequireScopes(...READ)
+  @Tenant(PROJECT)
   @ApiOperation({
     operationId: 'get_project_event',
     summary: 'An event of a project, with the ids of the next and previous ones in the project',
   })
   @ApiOkResponse({ type: IssueEventDetailDto })
   async projectEvent(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
+    @Resolved('project') project: ProjectEntity,
     @Param('eventId') eventId: string,
-    @Req() req: AuthedRequest,
   ): Promise<IssueEventDetailDto> {
     const uuid = eventUuid(eventId);
-    const project = await this.triage.project(req.user.user.id, organizationSlug, projectSlug);
     return this.detail(await this.events.findInProject(String(project.id), uuid));
   }
 }

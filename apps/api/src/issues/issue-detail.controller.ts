@@ -4,12 +4,12 @@ import {
   Delete,
   Get,
   HttpCode,
-  Param,
   Put,
   Query,
   Req,
   Res,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -26,6 +26,7 @@ import { EventsService } from '@app/events';
 import {
   IssueAssignmentService,
   IssueCommentsService,
+  IssueEntity,
   IssueMergeService,
   IssuesService,
   parseEventId,
@@ -43,9 +44,14 @@ import { applyIssueUpdate } from './issue-update';
 import { listParam } from './issue-list-request';
 import { serializeUserReport } from './issue.mapper';
 import { IssueViewsService } from './issue-views.service';
-import { IssueRouteScope, issueRoutes, organizationOf } from './issue-routes';
-import { TriageAccessService } from './triage-access.service';
-import { bodyPipe, queryError } from './validation';
+import { IssueRouteScope, issueRoutes } from './issue-routes';
+import { notFound } from '../common/tenant-access.service';
+import { Resolved, ResolvedTenant } from '../common/tenant.guard';
+import { GlitchTipValidationPipe, queryError } from '../common/validation.pipe';
+
+function throwNotFound(): never {
+  throw notFound();
+}
 
 type AuthedRequest = Request & { user: AuthContext };
 
@@ -53,12 +59,13 @@ const READ = ['event:read', 'event:write', 'event:admin'] as const;
 const WRITE = ['event:write', 'event:admin'] as const;
 
 function issueDetailController(scope: IssueRouteScope) {
-  const { base, op, params } = issueRoutes(scope);
+  const { base, op, params, tenant } = issueRoutes(scope);
 
   /** One issue: detail, status, delete, tags, grouping hashes (and unmerge), user reports. */
   @ApiTags('issues')
   @ApiBearerAuth()
   @UseGuards(ApiAuthGuard)
+  @UsePipes(GlitchTipValidationPipe)
   @Controller('api/0')
   @params
   class IssueDetailController {
@@ -68,34 +75,29 @@ function issueDetailController(scope: IssueRouteScope) {
       private readonly merging: IssueMergeService,
       private readonly comments: IssueCommentsService,
       private readonly events: EventsService,
-      private readonly triage: TriageAccessService,
       private readonly views: IssueViewsService,
     ) {}
 
-    private async detail(
-      userId: string,
-      issueId: string,
-      organizationSlug?: string,
-    ): Promise<IssueDetailDto> {
-      const {
-        issue,
-        project,
-        organizationSlug: slug,
-      } = await this.triage.issue(userId, issueId, organizationSlug);
-      const [view] = await this.views.serialize([issue], slug, null, project);
+    private async detail(issue: IssueEntity, tenant: ResolvedTenant): Promise<IssueDetailDto> {
+      const [view] = await this.views.serialize([issue], tenant.organization.slug, null, tenant.project);
       return { ...view!, userReportCount: await this.issues.userReportCount(String(issue.id)) };
     }
 
     @Get(`${base}`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({ operationId: op('get_issue'), summary: 'An issue' })
     @ApiOkResponse({ type: IssueDetailDto })
-    getIssue(@Param('issueId') issueId: string, @Req() req: AuthedRequest): Promise<IssueDetailDto> {
-      return this.detail(req.user.user.id, issueId, organizationOf(req));
+    getIssue(
+      @Resolved('issue') issue: IssueEntity,
+      @Resolved() tenant: ResolvedTenant,
+    ): Promise<IssueDetailDto> {
+      return this.detail(issue, tenant);
     }
 
     @Put(`${base}`)
     @RequireScopes(...WRITE)
+    @tenant
     @ApiOperation({
       operationId: op('update_issue'),
       summary: "Set an issue's status or assignee",
@@ -106,35 +108,37 @@ function issueDetailController(scope: IssueRouteScope) {
     @ApiBody({ type: UpdateIssueDto })
     @ApiOkResponse({ type: IssueDetailDto })
     async updateIssue(
-      @Param('issueId') issueId: string,
-      @Body(bodyPipe) body: UpdateIssueDto,
-      @Req() req: AuthedRequest,
+      @Resolved('issue') issue: IssueEntity,
+      @Resolved() tenant: ResolvedTenant,
+      @Body() body: UpdateIssueDto,
     ): Promise<IssueDetailDto> {
-      const { issue, project } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
+      const issueId = String(issue.id);
       await applyIssueUpdate(
         { issues: this.issues, assignment: this.assignment, merging: this.merging },
-        String(project.organizationId),
-        [String(issue.id)],
+        String(tenant.organization.id),
+        [issueId],
         {
           ...body,
           merge: undefined,
         },
       );
-      return this.detail(req.user.user.id, issueId, organizationOf(req));
+      // Re-read: the update changed status and assignee.
+      return this.detail((await this.issues.findById(issueId)) ?? throwNotFound(), tenant);
     }
 
     @Delete(`${base}`)
     @HttpCode(204)
     @RequireScopes(...WRITE)
+    @tenant
     @ApiOperation({ operationId: op('delete_issue'), summary: 'Delete an issue with its events' })
     @ApiNoContentResponse()
-    async deleteIssue(@Param('issueId') issueId: string, @Req() req: AuthedRequest): Promise<void> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
+    async deleteIssue(@Resolved('issue') issue: IssueEntity): Promise<void> {
       await this.issues.delete([String(issue.id)]);
     }
 
     @Get(`${base}/tags`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({
       operationId: op('list_issue_tags'),
       summary: "An issue's tags with their most frequent values",
@@ -142,11 +146,9 @@ function issueDetailController(scope: IssueRouteScope) {
     @ApiQuery({ name: 'key', required: false, description: 'Only this tag' })
     @ApiOkResponse({ type: [IssueTagDto] })
     async listTags(
-      @Param('issueId') issueId: string,
+      @Resolved('issue') issue: IssueEntity,
       @Query('key') key: string | undefined,
-      @Req() req: AuthedRequest,
     ): Promise<IssueTagDto[]> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       const tags = await this.issues.tags(String(issue.id), typeof key === 'string' && key ? key : undefined);
       return tags.map((tag) => ({
         key: tag.key,
@@ -164,6 +166,7 @@ function issueDetailController(scope: IssueRouteScope) {
 
     @Get(`${base}/hashes`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({
       operationId: op('list_issue_hashes'),
       summary: "An issue's grouping hashes, each with its latest event",
@@ -172,12 +175,11 @@ function issueDetailController(scope: IssueRouteScope) {
     @ApiQuery({ name: 'limit', required: false, type: Number })
     @ApiOkResponse({ type: [IssueHashDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
     async listHashes(
-      @Param('issueId') issueId: string,
+      @Resolved('issue') issue: IssueEntity,
       @Query() query: Record<string, unknown>,
       @Req() req: AuthedRequest,
       @Res({ passthrough: true }) res: Response,
     ): Promise<IssueHashDto[]> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       const page = parsePage(query);
       const hashes = await this.issues.hashes(String(issue.id));
       const slice = hashes.slice(page.offset, page.offset + page.limit);
@@ -192,6 +194,7 @@ function issueDetailController(scope: IssueRouteScope) {
     @Delete(`${base}/hashes`)
     @HttpCode(202)
     @RequireScopes('event:admin')
+    @tenant
     @ApiOperation({
       operationId: op('unmerge_issue_hashes'),
       summary: 'Unmerge grouping hashes into new issues',
@@ -207,9 +210,8 @@ function issueDetailController(scope: IssueRouteScope) {
     })
     @ApiAcceptedResponse({ description: 'Done; empty body' })
     async unmerge(
-      @Param('issueId') issueId: string,
+      @Resolved('issue') issue: IssueEntity,
       @Query() query: Record<string, unknown>,
-      @Req() req: AuthedRequest,
     ): Promise<void> {
       const hashes = listParam(query, 'id').map((value) => {
         const uuid = parseEventId(value);
@@ -217,12 +219,12 @@ function issueDetailController(scope: IssueRouteScope) {
         return uuid.replace(/-/g, '');
       });
       if (hashes.length === 0) throw queryError('id', 'Field required');
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       await this.merging.unmerge(String(issue.id), hashes);
     }
 
     @Get(`${base}/user-reports`)
     @RequireScopes(...READ)
+    @tenant
     @ApiOperation({
       operationId: op('list_user_reports'),
       summary: 'User feedback about the events of an issue',
@@ -231,12 +233,11 @@ function issueDetailController(scope: IssueRouteScope) {
     @ApiQuery({ name: 'limit', required: false, type: Number })
     @ApiOkResponse({ type: [UserReportDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
     async listUserReports(
-      @Param('issueId') issueId: string,
+      @Resolved('issue') issue: IssueEntity,
       @Query() query: Record<string, unknown>,
       @Req() req: AuthedRequest,
       @Res({ passthrough: true }) res: Response,
     ): Promise<UserReportDto[]> {
-      const { issue } = await this.triage.issue(req.user.user.id, issueId, organizationOf(req));
       const page = parsePage(query);
       const { items, total } = await this.comments.userReports(String(issue.id), page.offset, page.limit);
       setPaginationHeaders(req, res, page, total);

@@ -1,5 +1,7 @@
+import { BadRequestException } from '@nestjs/common';
 import { IssueFilter, IssueSort, IssueSortField, parseIssueQuery, ParsedIssueQuery } from '@app/issues';
-import { queryError, queryList } from './validation';
+import { PageRequest, parsePage } from '../common/pagination';
+import { queryError, queryList } from '../common/validation.pipe';
 
 /** `sort` values: GlitchTip's names, with `-` for descending, plus Sentry's aliases (`date`, `new`, `freq`). */
 const SORT_FIELDS: Record<string, IssueSortField> = {
@@ -116,4 +118,45 @@ export function parseIssueSelection(query: Record<string, unknown>): IssueSelect
     // Sentry's "all projects" is -1.
     projectIds: projectIds.filter((id) => id !== '-1'),
   };
+}
+
+/** The query keys that select issues; a bulk action needs at least one. */
+export const SELECTION_KEYS = [
+  'id',
+  'id[]',
+  'query',
+  'project',
+  'project[]',
+  'environment',
+  'environment[]',
+  'start',
+  'end',
+  'statsPeriod',
+];
+
+/** The issue lists' query string (`@Query() request: IssueListRequest`), parsed once by the validation pipe. */
+export class IssueListRequest {
+  selection: IssueSelection;
+  sort: IssueSort;
+  page: PageRequest;
+
+  static fromQuery(query: Record<string, unknown>): IssueListRequest {
+    return Object.assign(new IssueListRequest(), {
+      selection: parseIssueSelection(query),
+      sort: parseSort(query.sort),
+      page: parsePage(query),
+    });
+  }
+}
+
+/** The bulk actions' query string: the list's selection, of which at least one key must be given. */
+export class IssueSelectionRequest {
+  selection: IssueSelection;
+
+  static fromQuery(query: Record<string, unknown>): IssueSelectionRequest {
+    // A bulk action with no selection at all would hit every issue of the organization: ask for one.
+    if (!SELECTION_KEYS.some((key) => key in query))
+      throw new BadRequestException({ detail: 'Select issues with id, query or another filter' });
+    return Object.assign(new IssueSelectionRequest(), { selection: parseIssueSelection(query) });
+  }
 }

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Tenant } from '../common/tenant.guard';
 
 /**
  * Every per-issue route answers at `/api/0/issues/{id}/…` (the web UI) and at
@@ -17,6 +17,8 @@ export interface IssueRoutes {
   op(id: string): string;
   /** Class decorator declaring the organization path parameter in that scope. */
   params: ClassDecorator;
+  /** Method decorator: the route needs the issue, within the organization in that scope (`@Tenant`). */
+  tenant: MethodDecorator;
 }
 
 export function issueRoutes(scope: IssueRouteScope): IssueRoutes {
@@ -27,11 +29,8 @@ export function issueRoutes(scope: IssueRouteScope): IssueRoutes {
     params: organization
       ? applyDecorators(ApiParam({ name: 'organizationSlug', description: 'Organization slug' }))
       : applyDecorators(),
+    tenant: organization
+      ? Tenant({ issue: 'issueId', organization: 'organizationSlug' }, ['organizationSlug'])
+      : Tenant({ issue: 'issueId' }),
   };
-}
-
-/** The organization slug of an organization-scoped route, or undefined. */
-export function organizationOf(req: Request): string | undefined {
-  const slug = req.params?.organizationSlug;
-  return typeof slug === 'string' ? slug : undefined;
 }

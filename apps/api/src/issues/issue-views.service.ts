@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/core';
 import { assigneeKey, IssueAssignmentService, IssueEntity, IssuesService } from '@app/issues';
-import { ProjectEntity } from '@app/projects';
+import { ProjectEntity, ProjectsRepository } from '@app/projects';
 import { IssueDto } from './dto/issue.dto';
 import { serializeIssue } from './issue.mapper';
-import { TriageAccessService } from './triage-access.service';
 
 /** Turns issues into IssueSchema bodies, with their projects, comment counts and assignees loaded in one go. */
 @Injectable()
@@ -12,7 +11,7 @@ export class IssueViewsService {
   constructor(
     private readonly issues: IssuesService,
     private readonly assignment: IssueAssignmentService,
-    private readonly triage: TriageAccessService,
+    private readonly projects: ProjectsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,7 +40,7 @@ export class IssueViewsService {
     const [projects, comments, assignees] = await Promise.all([
       knownProject
         ? Promise.resolve(new Map([[String(knownProject.id), knownProject]]))
-        : this.triage.projectsByIds(issues.map((i) => String(i.projectId))),
+        : this.projectsById(issues.map((i) => String(i.projectId))),
       this.issues.commentCounts(ids),
       this.assignment.views(issues),
     ]);
@@ -54,5 +53,10 @@ export class IssueViewsService {
           assignedTo: assignees.get(assigneeKey(issue) ?? '') ?? null,
         }),
       );
+  }
+
+  private async projectsById(ids: string[]): Promise<Map<string, ProjectEntity>> {
+    const projects = await this.projects.byIds([...new Set(ids)]);
+    return new Map(projects.map((p) => [String(p.id), p]));
   }
 }

@@ -10,12 +10,11 @@ import { IssueCommentsController, OrganizationIssueCommentsController } from './
 import { IssueDetailController, OrganizationIssueDetailController } from './issue-detail.controller';
 import { IssueViewsService } from './issue-views.service';
 import { IssuesController } from './issues.controller';
-import { TriageAccessService } from './triage-access.service';
 
 /** Issues and events: the triage API. Per-issue controllers come twice: `/issues/{id}/` and the org-scoped twin. */
 @Module({
   imports: [CommonModule],
-  providers: [TriageAccessService, IssueViewsService],
+  providers: [IssueViewsService],
   controllers: [
     IssuesController,
     IssueDetailController,

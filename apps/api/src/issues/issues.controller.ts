@@ -1,23 +1,9 @@
-import {
-  BadRequestException,
-  Body,
-  NotFoundException,
-  Controller,
-  Delete,
-  Get,
-  Param,
-  Put,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Put, Query, Req, Res, UseGuards, UsePipes } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiQuery,
   ApiResponse,
   ApiTags,
@@ -25,40 +11,32 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { IssueAssignmentService, IssueMergeService, IssueFilter, IssuesService } from '@app/issues';
+import { ProjectEntity, ProjectsRepository } from '@app/projects';
 import { AuthContext } from '../auth/auth-context';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
-import { MAX_HITS, parsePage, setPaginationHeaders } from '../common/pagination';
+import { MAX_HITS, setPaginationHeaders } from '../common/pagination';
+import { notFound } from '../common/tenant-access.service';
+import { Resolved, ResolvedTenant, Tenant } from '../common/tenant.guard';
+import { GlitchTipValidationPipe, queryError } from '../common/validation.pipe';
 import { IssueDto, IssueStatsDto } from './dto/issue.dto';
 import { UpdateIssueDto } from './dto/update-issue.dto';
 import {
+  IssueListRequest,
+  IssueSelection,
+  IssueSelectionRequest,
   listParam,
   MAX_SEARCH_LENGTH,
-  parseIssueSelection,
   SORT_VALUES,
-  parseSort,
 } from './issue-list-request';
 import { applyIssueUpdate } from './issue-update';
 import { IssueViewsService } from './issue-views.service';
-import { TriageAccessService } from './triage-access.service';
-import { bodyPipe, queryError } from './validation';
 
 type AuthedRequest = Request & { user: AuthContext };
 
 const READ = ['event:read', 'event:write', 'event:admin'] as const;
 const WRITE = ['event:write', 'event:admin'] as const;
 const STATS_LIMIT = 200;
-const SELECTION_KEYS = [
-  'id',
-  'id[]',
-  'query',
-  'project',
-  'project[]',
-  'environment',
-  'environment[]',
-  'start',
-  'end',
-  'statsPeriod',
-];
+const ORGANIZATION = { organization: 'organizationSlug' } as const;
 
 /** The query parameters the issue lists and bulk actions share, for the OpenAPI document. */
 function SelectionQueries(): MethodDecorator {
@@ -115,18 +93,33 @@ function SelectionQueries(): MethodDecorator {
 @ApiTags('issues')
 @ApiBearerAuth()
 @UseGuards(ApiAuthGuard)
+@UsePipes(GlitchTipValidationPipe)
 @Controller('api/0')
 export class IssuesController {
   constructor(
     private readonly issues: IssuesService,
     private readonly assignment: IssueAssignmentService,
     private readonly merging: IssueMergeService,
-    private readonly triage: TriageAccessService,
+    private readonly projects: ProjectsRepository,
     private readonly views: IssueViewsService,
   ) {}
 
+  /** The organization's projects, narrowed to the requested ids when `project` gave some. */
+  private async projectsInScope(
+    tenant: ResolvedTenant,
+    selection: IssueSelection,
+  ): Promise<{ projects: ProjectEntity[]; allProjects: ProjectEntity[] }> {
+    const allProjects = await this.projects.ofOrganization(tenant.organization.id);
+    const wanted = new Set(selection.projectIds);
+    return {
+      projects: wanted.size ? allProjects.filter((p) => wanted.has(String(p.id))) : allProjects,
+      allProjects,
+    };
+  }
+
   @Get('organizations/:organizationSlug/issues')
   @RequireScopes(...READ)
+  @Tenant(ORGANIZATION)
   @ApiOperation({ operationId: 'list_issues', summary: "Search an organization's issues" })
   @SelectionQueries()
   @ApiQuery({ name: 'sort', required: false, enum: SORT_VALUES })
@@ -135,21 +128,16 @@ export class IssuesController {
   @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
   @ApiResponse({ status: 414, description: 'The query is too long to echo into the Link header' })
   async listOrganizationIssues(
-    @Param('organizationSlug') organizationSlug: string,
-    @Query() query: Record<string, unknown>,
+    @Resolved() tenant: ResolvedTenant,
+    @Query() request: IssueListRequest,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssueDto[]> {
-    const selection = parseIssueSelection(query);
-    const scope = await this.triage.organizationProjects(
-      req.user.user.id,
-      organizationSlug,
-      selection.projectIds,
-    );
+    const { projects } = await this.projectsInScope(tenant, request.selection);
     return this.list(
-      scope.projects.map((p) => String(p.id)),
-      scope.organizationSlug,
-      query,
+      projects.map((p) => String(p.id)),
+      tenant.organization.slug,
+      request,
       req,
       res,
     );
@@ -157,6 +145,7 @@ export class IssuesController {
 
   @Get('projects/:organizationSlug/:projectSlug/issues')
   @RequireScopes(...READ)
+  @Tenant({ organization: 'organizationSlug', project: 'projectSlug' })
   @ApiOperation({ operationId: 'list_project_issues', summary: "Search a project's issues" })
   @SelectionQueries()
   @ApiQuery({ name: 'sort', required: false, enum: SORT_VALUES })
@@ -165,26 +154,22 @@ export class IssuesController {
   @ApiOkResponse({ type: [IssueDto], description: 'Paginated (Link, X-Hits, X-Max-Hits)' })
   @ApiResponse({ status: 414, description: 'The query is too long to echo into the Link header' })
   async listProjectIssues(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
-    @Query() query: Record<string, unknown>,
+    @Resolved() tenant: ResolvedTenant,
+    @Resolved('project') project: ProjectEntity,
+    @Query() request: IssueListRequest,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssueDto[]> {
-    const project = await this.triage.project(req.user.user.id, organizationSlug, projectSlug);
-    return this.list([String(project.id)], organizationSlug, query, req, res);
+    return this.list([String(project.id)], tenant.organization.slug, request, req, res);
   }
 
   private async list(
     projectIds: string[],
     organizationSlug: string,
-    query: Record<string, unknown>,
+    { selection, sort, page }: IssueListRequest,
     req: AuthedRequest,
     res: Response,
   ): Promise<IssueDto[]> {
-    const selection = parseIssueSelection(query);
-    const sort = parseSort(query.sort);
-    const page = parsePage(query);
     const filter: IssueFilter = { ...selection.filter, projectIds, currentUserId: String(req.user.user.id) };
     let matchingEventId: string | null = null;
     if (selection.parsed.eventId) {
@@ -200,17 +185,8 @@ export class IssuesController {
   }
 
   /** The issues a bulk action applies to: `id`s and/or the list's filters, within the organization. */
-  private async select(organizationSlug: string, query: Record<string, unknown>, req: AuthedRequest) {
-    // A bulk action with no selection at all would hit every issue of the organization: ask for one.
-    if (!SELECTION_KEYS.some((key) => key in query)) {
-      throw new BadRequestException({ detail: 'Select issues with id, query or another filter' });
-    }
-    const selection = parseIssueSelection(query);
-    const scope = await this.triage.organizationProjects(
-      req.user.user.id,
-      organizationSlug,
-      selection.projectIds,
-    );
+  private async select(tenant: ResolvedTenant, { selection }: IssueSelectionRequest, req: AuthedRequest) {
+    const scope = await this.projectsInScope(tenant, selection);
     await this.requireIssuesInReach(selection.filter.ids ?? [], scope.allProjects);
     const filter: IssueFilter = {
       ...selection.filter,
@@ -220,7 +196,7 @@ export class IssuesController {
     if (selection.parsed.eventId) {
       filter.eventIssueId = await this.issues.findEventIssue(filter.projectIds, selection.parsed.eventId);
     }
-    return { ids: await this.issues.select(filter), organizationId: scope.organizationId };
+    return { ids: await this.issues.select(filter), organizationId: String(tenant.organization.id) };
   }
 
   /**
@@ -234,12 +210,12 @@ export class IssuesController {
     const inReach = new Set(
       found.filter((i) => projectIds.has(String(i.projectId))).map((i) => String(i.id)),
     );
-    if (ids.some((id) => !inReach.has(String(BigInt(id)))))
-      throw new NotFoundException({ detail: 'Not Found' });
+    if (ids.some((id) => !inReach.has(String(BigInt(id))))) throw notFound();
   }
 
   @Put('organizations/:organizationSlug/issues')
   @RequireScopes(...WRITE)
+  @Tenant(ORGANIZATION)
   @ApiOperation({
     operationId: 'update_issues',
     summary: 'Change the status of, or merge, the selected issues',
@@ -253,12 +229,12 @@ export class IssuesController {
   @ApiBody({ type: UpdateIssueDto })
   @ApiOkResponse({ type: UpdateIssueDto })
   async updateIssues(
-    @Param('organizationSlug') organizationSlug: string,
-    @Query() query: Record<string, unknown>,
-    @Body(bodyPipe) body: UpdateIssueDto,
+    @Resolved() tenant: ResolvedTenant,
+    @Query() request: IssueSelectionRequest,
+    @Body() body: UpdateIssueDto,
     @Req() req: AuthedRequest,
   ): Promise<UpdateIssueDto> {
-    const { ids, organizationId } = await this.select(organizationSlug, query, req);
+    const { ids, organizationId } = await this.select(tenant, request, req);
     await applyIssueUpdate(
       { issues: this.issues, assignment: this.assignment, merging: this.merging },
       organizationId,
@@ -270,6 +246,7 @@ export class IssuesController {
 
   @Delete('organizations/:organizationSlug/issues')
   @RequireScopes(...WRITE)
+  @Tenant(ORGANIZATION)
   @ApiOperation({
     operationId: 'delete_issues',
     summary: 'Delete the selected issues with their events',
@@ -282,31 +259,30 @@ export class IssuesController {
     schema: { type: 'object', properties: { status: { type: 'string', example: 'resolved' } } },
   })
   async deleteIssues(
-    @Param('organizationSlug') organizationSlug: string,
-    @Query() query: Record<string, unknown>,
+    @Resolved() tenant: ResolvedTenant,
+    @Query() request: IssueSelectionRequest,
     @Req() req: AuthedRequest,
   ): Promise<{ status: string }> {
-    const { ids } = await this.select(organizationSlug, query, req);
+    const { ids } = await this.select(tenant, request, req);
     await this.issues.delete(ids);
     return { status: 'resolved' };
   }
 
   @Get('organizations/:organizationSlug/issues-stats')
   @RequireScopes(...READ)
+  @Tenant(ORGANIZATION)
   @ApiOperation({
     operationId: 'issue_stats',
     summary: 'Event counts over time for a set of issues (sparklines)',
     description:
       'From the hourly aggregates: 24 hourly buckets for `24h`, 14 daily ones for `14d`; at most 200 issues.',
   })
-  @ApiParam({ name: 'organizationSlug' })
   @ApiQuery({ name: 'groups', required: true, type: [String], description: 'Issue ids (repeat the key)' })
   @ApiQuery({ name: 'statsPeriod', required: false, enum: ['24h', '14d'] })
   @ApiOkResponse({ type: [IssueStatsDto] })
   async issueStats(
-    @Param('organizationSlug') organizationSlug: string,
+    @Resolved() tenant: ResolvedTenant,
     @Query() query: Record<string, unknown>,
-    @Req() req: AuthedRequest,
   ): Promise<IssueStatsDto[]> {
     const groups = listParam(query, 'groups');
     if (groups.length === 0) throw queryError('groups', 'Field required');
@@ -316,8 +292,9 @@ export class IssuesController {
       query.statsPeriod === undefined || query.statsPeriod === '' ? '24h' : String(query.statsPeriod);
     if (period !== '24h' && period !== '14d')
       throw queryError('statsPeriod', "Input should be '14d' or '24h'");
-    const scope = await this.triage.organizationProjects(req.user.user.id, organizationSlug);
-    const projectIds = new Set(scope.projects.map((p) => String(p.id)));
+    const projectIds = new Set(
+      (await this.projects.ofOrganization(tenant.organization.id)).map((p) => String(p.id)),
+    );
     const issues = (await this.issues.findByIds(groups.slice(0, STATS_LIMIT))).filter((i) =>
       projectIds.has(String(i.projectId)),
     );

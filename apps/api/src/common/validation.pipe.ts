@@ -9,6 +9,15 @@ export interface ValidationIssue {
   msg: string;
 }
 
+/** A query-string DTO: validated by the pipe like a body, then parsed once into the typed request the handler gets. */
+export interface QueryRequestClass<T> {
+  fromQuery(query: Record<string, unknown>): T;
+}
+
+function isQueryRequestClass(metatype: unknown): metatype is QueryRequestClass<unknown> {
+  return typeof (metatype as Partial<QueryRequestClass<unknown>>)?.fromQuery === 'function';
+}
+
 /** Thrown where a rule needs the database (e.g. "at least one owner"), in the same 422 shape. */
 export function unprocessable(
   field: string,
@@ -16,6 +25,20 @@ export function unprocessable(
   type = 'value_error',
 ): UnprocessableEntityException {
   return new UnprocessableEntityException({ detail: [{ type, loc: ['body', 'payload', field], msg }] });
+}
+
+/** A 422 for a bad query parameter, in the same shape. */
+export function queryError(name: string, msg: string, type = 'value_error'): UnprocessableEntityException {
+  return new UnprocessableEntityException({ detail: [{ type, loc: ['query', name], msg }] });
+}
+
+/** Repeated query keys (`?id=1&id=2`) and comma lists arrive as strings or arrays; this gives a flat list. */
+export function queryList(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return list
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** class-validator constraint names to pydantic error types, for bodies that state no type of their own. */
@@ -54,14 +77,17 @@ function collect(errors: ValidationError[], path: Array<string | number>, out: V
 }
 
 /**
- * Validates request bodies against their DTO class and answers 422 in django-ninja's shape with field paths
- * (`loc: ["body", "payload", "teamRoles", 0, "teamSlug"]`), which GlitchTip's web UI shows next to each field.
- * Unknown properties are dropped.
+ * The one validation pipe of the REST API. Request bodies are validated against their DTO class and answer 422 in
+ * django-ninja's (pydantic's) shape with field paths (`loc: ["body", "payload", "teamRoles", 0, "teamSlug"]`),
+ * which GlitchTip's web UI shows next to each field; unknown properties are dropped. Query strings declared as a
+ * QueryRequestClass are parsed once by its `fromQuery`, which answers the same shape (`loc: ["query", name]`).
  */
 @Injectable()
 export class GlitchTipValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
+    if (metadata.type === 'query' && isQueryRequestClass(metatype))
+      return metatype.fromQuery((value ?? {}) as Record<string, unknown>);
     if (
       metadata.type !== 'body' ||
       !metatype ||
