@@ -7,7 +7,7 @@ const swc = {
   },
   module: { type: 'commonjs' },
 };
-const libs = ['core', 'organizations', 'projects', 'issues', 'events', 'ingest', 'partitioning', 'testing'];
+const libs = ['core', 'organizations', 'projects', 'issues', 'events', 'ingest', 'partitioning', 'testing', 'mail', 'alerts'];
 const moduleNameMapper = {};
 for (const lib of libs) {
   moduleNameMapper[`^@app/${lib}$`] = `<rootDir>/libs/${lib}/src`;

@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AlertsModule } from '@app/alerts';
 import { AppConfig, ConfigModule, DatabaseModule, IngestConsumerModule, RedisModule } from '@app/core';
 import { IngestModule } from '@app/ingest';
 import { IssuesModule } from '@app/issues';
 import { PartitioningModule } from '@app/partitioning';
+import { AlertsProcessor } from './processors/alerts.processor';
 import { EventIngestProcessor } from './processors/event-ingest.processor';
 import { MaintenanceProcessor } from './processors/maintenance.processor';
 import { MaintenanceSchedule } from './schedules/maintenance.schedule';
@@ -25,8 +27,9 @@ export class WorkerModule {
         IngestModule,
         IssuesModule,
         PartitioningModule,
+        AlertsModule,
       ],
-      providers: [EventIngestProcessor, MaintenanceProcessor, MaintenanceSchedule],
+      providers: [EventIngestProcessor, MaintenanceProcessor, MaintenanceSchedule, AlertsProcessor],
     };
   }
 }

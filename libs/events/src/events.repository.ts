@@ -80,6 +80,29 @@ export class EventsRepository {
     return this.repo.findOne({ where: { issueId }, order: { received: 'DESC', eventId: 'DESC' } });
   }
 
+  /**
+   * Per issue, how many events it received at or after `since` (in `environment` only, when given), counted up to
+   * `cap`: an issue with a million recent events costs `cap` index entries, not a million.
+   */
+  async countsSinceUpTo(
+    issueIds: string[],
+    since: Date,
+    environment: string | null,
+    cap: number,
+  ): Promise<Map<string, number>> {
+    if (issueIds.length === 0) return new Map();
+    const rows: Array<{ id: string; n: string }> = await this.dataSource.query(
+      `SELECT i.id, (SELECT count(*) FROM (
+                SELECT 1 FROM events e
+                 WHERE e.issue_id = i.id AND e.received >= $2
+                   AND ($3::varchar IS NULL OR e.environment = $3)
+                 LIMIT $4) capped) AS n
+         FROM unnest($1::bigint[]) AS i(id)`,
+      [issueIds, since.toISOString(), environment, cap],
+    );
+    return new Map(rows.map((r) => [String(r.id), Number(r.n)]));
+  }
+
   findInIssue(issueId: string, eventId: string): Promise<EventEntity | null> {
     return this.repo.findOne({ where: { issueId, eventId } });
   }

@@ -4,6 +4,7 @@ export * from './entities/issue-comment.entity';
 export * from './entities/user-report.entity';
 export * from './grouping';
 export * from './levels';
+export * from './short-id';
 export * from './search/issue-query';
 export * from './search/issue-filter-sql';
 export * from './issues.repository';

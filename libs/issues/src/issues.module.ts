@@ -34,6 +34,7 @@ import { UserReportsRepository } from './user-reports.repository';
     UserReportsMaintenance,
   ],
   exports: [
+    IssuesRepository,
     IssuesService,
     IssueCommentsService,
     IssueAssignmentService,

@@ -130,6 +130,19 @@ export class IssuesRepository {
     );
   }
 
+  /**
+   * Issues of these projects that received an event at or after `since` (`last_seen` is the latest event's
+   * receipt time), by the (project_id, last_seen) index.
+   */
+  async idsSeenSince(projectIds: string[], since: Date): Promise<Array<{ id: string; projectId: string }>> {
+    if (projectIds.length === 0) return [];
+    const rows: Array<{ id: string; project_id: string }> = await this.dataSource.query(
+      `SELECT id, project_id FROM issues WHERE project_id = ANY($1::bigint[]) AND last_seen >= $2`,
+      [projectIds, since.toISOString()],
+    );
+    return rows.map((r) => ({ id: String(r.id), projectId: String(r.project_id) }));
+  }
+
   /** The distinct projects of these issues. */
   async projectIdsOf(ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];

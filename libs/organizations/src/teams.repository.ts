@@ -205,4 +205,26 @@ export class TeamsRepository {
     );
     return new Set(rows.map((r) => String(r.team_id)));
   }
+
+  /** The users who are members of any of these teams (once each), with what alert mails need. */
+  async usersOfTeams(
+    teamIds: string[],
+  ): Promise<Array<{ userId: string; email: string; subscribeByDefault: boolean }>> {
+    if (!teamIds.length) return [];
+    const rows: Array<{ id: string; email: string; subscribe_by_default: boolean }> =
+      await this.dataSource.query(
+        `SELECT DISTINCT u.id, u.email, u.subscribe_by_default
+         FROM team_members tm
+         JOIN organization_users ou ON ou.id = tm.organization_user_id
+         JOIN users u ON u.id = ou.user_id
+        WHERE tm.team_id = ANY($1::bigint[]) AND u.is_active
+        ORDER BY u.id`,
+        [teamIds],
+      );
+    return rows.map((r) => ({
+      userId: String(r.id),
+      email: r.email,
+      subscribeByDefault: r.subscribe_by_default,
+    }));
+  }
 }

@@ -25,6 +25,16 @@ export class UserProjectAlertsRepository {
     );
   }
 
+  /** `{userId: status}` of the choices these users made for the project. */
+  async statusesForProject(projectId: string, userIds: string[]): Promise<Map<string, number>> {
+    if (!userIds.length) return new Map();
+    const rows: Array<{ user_id: string; status: number }> = await this.dataSource.query(
+      `SELECT user_id, status FROM user_project_alerts WHERE project_id = $1 AND user_id = ANY($2::bigint[])`,
+      [projectId, userIds],
+    );
+    return new Map(rows.map((r) => [String(r.user_id), Number(r.status)]));
+  }
+
   async delete(userId: string, projectId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM user_project_alerts WHERE user_id = $1 AND project_id = $2`, [
       userId,

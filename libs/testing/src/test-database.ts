@@ -1,8 +1,17 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import { MIGRATIONS } from '../../core/src/database/migrations';
 
 export const TEST_PG_ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEST_TEMPLATE_DB = 'gt_test_template';
+/**
+ * The migrated template, named after its migrations: worktrees with different migrations share one PostgreSQL,
+ * and one template name made each test run rebuild it under the others' running tests.
+ */
+export const TEST_TEMPLATE_DB = `gt_test_template_${createHash('sha256')
+  .update(MIGRATIONS.map((m) => new m().name).join(','))
+  .digest('hex')
+  .slice(0, 12)}`;
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function databaseUrl(name: string): string {

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '@app/alerts';
 import { ProjectKeyCacheModule } from '@app/projects';
 import { AuthModule } from '../auth/auth.module';
 import { CommonModule } from '../common/common.module';
 import { SettingsController } from '../root/settings.controller';
 import { AcceptInviteController } from './accept-invite.controller';
+import { AlertsController } from './alerts.controller';
 import { ApiTokensController } from './api-tokens.controller';
 import { MembersController } from './members.controller';
 import { OrganizationDetails, OrganizationsController } from './organizations.controller';
@@ -16,7 +18,7 @@ import { UsersController } from './users.controller';
 
 /** Accounts, organizations, teams, projects, keys, members and tokens: the admin API. */
 @Module({
-  imports: [CommonModule, AuthModule, ProjectKeyCacheModule],
+  imports: [CommonModule, AuthModule, ProjectKeyCacheModule, AlertsModule],
   controllers: [
     SettingsController,
     OrganizationsController,
@@ -29,6 +31,7 @@ import { UsersController } from './users.controller';
     ProjectEnvironmentsController,
     UsersController,
     ApiTokensController,
+    AlertsController,
   ],
   providers: [OrganizationDetails],
 })

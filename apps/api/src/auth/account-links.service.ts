@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/core';
 import { AccountsService, EmailAddressEntity, OrganizationUserEntity, UserEntity } from '@app/organizations';
-import { MailService } from './mail/mail.service';
+import { MailService } from '@app/mail';
 import { emailConfirmationMail, invitationMail, passwordResetMail } from './mail/templates';
 import { signToken, tokenSubject, verifyToken } from './signed-token';
 

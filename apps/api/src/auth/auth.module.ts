@@ -9,12 +9,12 @@ import {
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/core';
+import { MailModule } from '@app/mail';
 import { CommonModule } from '../common/common.module';
 import { AccountLinksService } from './account-links.service';
 import { AllauthController, AllauthCsrfGuard } from './allauth.controller';
 import { BrowserSessionService } from './browser-session.service';
 import { ensureCsrfCookie } from './csrf';
-import { MailService } from './mail/mail.service';
 import { RateLimiter } from './rate-limiter';
 import { SessionStrategy } from './session.strategy';
 
@@ -34,18 +34,17 @@ class CsrfCookieMiddleware implements NestMiddleware {
  * outgoing mail and the signed links it carries.
  */
 @Module({
-  imports: [CommonModule],
+  imports: [CommonModule, MailModule],
   controllers: [AllauthController],
   providers: [
     BrowserSessionService,
     SessionStrategy,
     RateLimiter,
-    MailService,
     AccountLinksService,
     AllauthCsrfGuard,
     CsrfCookieMiddleware,
   ],
-  exports: [BrowserSessionService, RateLimiter, MailService, AccountLinksService],
+  exports: [BrowserSessionService, RateLimiter, MailModule, AccountLinksService],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,5 +1,6 @@
 import {
   AssigneeView,
+  displayShortId,
   IssueCommentEntity,
   IssueEntity,
   IssueStatus,
@@ -14,24 +15,6 @@ const STATUS_NAMES: Record<IssueStatus, string> = {
   [IssueStatus.Resolved]: 'resolved',
   [IssueStatus.Ignored]: 'ignored',
 };
-// GlitchTip's digits: Python's int(x, 32) alphabet, 0-9 then A-V.
-const BASE32 = '0123456789ABCDEFGHIJKLMNOPQRSTUV';
-
-function base32(value: number): string {
-  let out = '';
-  let n = value;
-  do {
-    out = BASE32[n % 32] + out;
-    n = Math.floor(n / 32);
-  } while (n > 0);
-  return out;
-}
-
-/** `PROJECT-SLUG-<base32(short id)>`, the display id GlitchTip shows. */
-export function displayShortId(projectSlug: string, shortId: number): string {
-  return `${projectSlug.toUpperCase()}-${base32(shortId)}`;
-}
-
 export function statusName(status: IssueStatus): string {
   return STATUS_NAMES[status] ?? 'unresolved';
 }

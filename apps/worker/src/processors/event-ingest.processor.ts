@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { IngestConsumer, IngestJobData, Transactions } from '@app/core';
 import { EventIngestService } from '@app/ingest';
+import { AlertsProcessor } from './alerts.processor';
 import { DatabaseAvailability } from './database-availability';
 
 /**
@@ -16,6 +17,7 @@ export class EventIngestProcessor implements OnApplicationBootstrap, OnApplicati
     @Inject(IngestConsumer) private readonly consumer: IngestConsumer,
     private readonly ingest: EventIngestService,
     transactions: Transactions,
+    private readonly alerts: AlertsProcessor,
   ) {
     this.database = new DatabaseAvailability({ probe: () => transactions.ping() });
   }
@@ -33,6 +35,7 @@ export class EventIngestProcessor implements OnApplicationBootstrap, OnApplicati
 
   async process(jobs: IngestJobData[]): Promise<void> {
     const outcome = await this.database.run(() => this.ingest.processBatch(jobs));
+    await this.alerts.afterBatch(jobs, outcome.regressedIssueIds);
     this.logger.debug(
       `batch of ${jobs.length}: ${outcome.inserted} stored, ${outcome.newIssues} new issues, ` +
         `${outcome.duplicates} duplicates, ${outcome.failed} failed`,

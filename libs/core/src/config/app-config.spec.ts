@@ -27,6 +27,24 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the alert delivery settings, with defaults, and refuses bad ones', () => {
+    expect(loadConfig({}).alerts).toEqual({
+      deliveryAttempts: 5,
+      deliveryBackoffMs: 30_000,
+      pollIntervalMs: 10_000,
+    });
+    expect(
+      loadConfig({
+        ALERT_DELIVERY_ATTEMPTS: '2',
+        ALERT_DELIVERY_BACKOFF_MS: '50',
+        ALERT_POLL_INTERVAL_MS: '100',
+      }).alerts,
+    ).toEqual({ deliveryAttempts: 2, deliveryBackoffMs: 50, pollIntervalMs: 100 });
+    expect(() => loadConfig({ ALERT_DELIVERY_ATTEMPTS: '0' })).toThrow(/ALERT_DELIVERY_ATTEMPTS/);
+    expect(() => loadConfig({ ALERT_DELIVERY_BACKOFF_MS: 'soon' })).toThrow(/ALERT_DELIVERY_BACKOFF_MS/);
+    expect(() => loadConfig({ ALERT_POLL_INTERVAL_MS: '1' })).toThrow(/ALERT_POLL_INTERVAL_MS/);
+  });
+
   it('lists every bad value with its variable name', () => {
     let error: unknown;
     try {

@@ -99,6 +99,31 @@ export class EnvSchema {
   @Min(1)
   INGEST_JOB_BACKOFF_MS: number = 1_000;
 
+  /** Tries of one alert delivery (a webhook POST or a mail) before it is kept as failed. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'ALERT_DELIVERY_ATTEMPTS must be an integer' })
+  @Min(1)
+  @Max(20)
+  ALERT_DELIVERY_ATTEMPTS: number = 5;
+
+  /** Delay before the first retry of a failed alert delivery, doubled at each further try, milliseconds. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'ALERT_DELIVERY_BACKOFF_MS must be a number of milliseconds' })
+  @Min(1)
+  ALERT_DELIVERY_BACKOFF_MS: number = 30_000;
+
+  /**
+   * How often the worker delivers due alert retries and re-evaluates the rules for recently seen issues (a
+   * batch whose evaluation was interrupted), milliseconds.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'ALERT_POLL_INTERVAL_MS must be a number of milliseconds' })
+  @Min(10)
+  ALERT_POLL_INTERVAL_MS: number = 10_000;
+
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -278,6 +303,7 @@ export interface AppConfig {
   ingestEnqueueTimeoutMs: number;
   /** Retry schedule of ingest jobs that fail for a reason other than an unreachable database. */
   ingestJobRetry: { attempts: number; backoffMs: number };
+  alerts: { deliveryAttempts: number; deliveryBackoffMs: number; pollIntervalMs: number };
   workerBatchSize: number;
   workerBatchWaitMs: number;
   workerNice: number;
@@ -359,6 +385,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ingestMaxBacklog: parsed.INGEST_MAX_BACKLOG,
     ingestEnqueueTimeoutMs: parsed.INGEST_ENQUEUE_TIMEOUT_MS,
     ingestJobRetry: { attempts: parsed.INGEST_JOB_ATTEMPTS, backoffMs: parsed.INGEST_JOB_BACKOFF_MS },
+    alerts: {
+      deliveryAttempts: parsed.ALERT_DELIVERY_ATTEMPTS,
+      deliveryBackoffMs: parsed.ALERT_DELIVERY_BACKOFF_MS,
+      pollIntervalMs: parsed.ALERT_POLL_INTERVAL_MS,
+    },
     workerBatchSize: parsed.WORKER_BATCH_SIZE,
     workerBatchWaitMs: parsed.WORKER_BATCH_WAIT_MS,
     workerNice: parsed.WORKER_NICE,

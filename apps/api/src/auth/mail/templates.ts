@@ -1,4 +1,4 @@
-import type { OutgoingMail } from './mail.service';
+import type { OutgoingMail } from '@app/mail';
 
 /** The e-mails accounts and invitations send, with links into the web UI (GlitchTip's HEADLESS_FRONTEND_URLS). */
 export function passwordResetMail(domain: string, to: string, key: string): OutgoingMail {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@app/core';
-import { SmtpSink } from '../../../../../test/support/smtp-sink';
+import { SmtpSink } from '../../../test/support/smtp-sink';
 import { parseEmailUrl } from './email-url';
 import { composeMessage, MailService } from './mail.service';
 import { dotStuff } from './smtp-client';

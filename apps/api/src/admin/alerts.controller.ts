@@ -1,0 +1,202 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UnprocessableEntityException,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AlertRule, AlertRuleInput, AlertRulesService, publicConfig, recipientProblems } from '@app/alerts';
+import { OrganizationRole } from '@app/organizations';
+import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
+import { AccessService } from '../common/access.service';
+import { ApiAdminErrors } from './api-responses';
+import { ProjectAlertDto, ProjectAlertInDto, TestAlertResultDto } from './dto/alert.dto';
+import type { AuthedRequest } from './organizations.controller';
+import { Paged, paginated } from './paginate';
+import { GlitchTipValidationPipe } from './validation.pipe';
+
+function serializeAlert(rule: AlertRule): ProjectAlertDto {
+  return {
+    id: rule.id,
+    name: rule.name,
+    timespanMinutes: rule.timespanMinutes,
+    quantity: rule.quantity,
+    uptime: rule.uptime,
+    uptimeQuantity: rule.uptimeQuantity,
+    uptimeTimespanMinutes: rule.uptimeTimespanMinutes,
+    environment: rule.environment,
+    alertRecipients: rule.recipients.map((r) => ({
+      id: r.id,
+      recipientType: r.recipientType,
+      url: r.url,
+      config: publicConfig(r),
+      tagsToAdd: r.tagsToAdd,
+    })),
+  };
+}
+
+function ruleInput(body: ProjectAlertInDto): AlertRuleInput {
+  return {
+    name: body.name ?? '',
+    timespanMinutes: body.timespanMinutes ?? null,
+    quantity: body.quantity ?? null,
+    uptime: body.uptime ?? false,
+    uptimeQuantity: body.uptimeQuantity ?? null,
+    uptimeTimespanMinutes: body.uptimeTimespanMinutes ?? null,
+    environment: body.environment || null,
+    recipients: (body.alertRecipients ?? []).map((r) => ({
+      recipientType: r.recipientType,
+      url: r.recipientType === 'email' ? '' : (r.url ?? ''),
+      config: r.config ?? {},
+      tagsToAdd: r.tagsToAdd ?? [],
+    })),
+  };
+}
+
+/** 422 in the validation pipe's shape for what only the alerts lib can judge (URLs, secrets). */
+function assertValidRecipients(input: AlertRuleInput): void {
+  const problems = recipientProblems(input.recipients);
+  if (problems.length)
+    throw new UnprocessableEntityException({
+      detail: problems.map((p) => ({ type: 'value_error', loc: ['body', 'payload', ...p.loc], msg: p.msg })),
+    });
+}
+
+@ApiTags('alerts')
+@ApiAdminErrors()
+@UseGuards(ApiAuthGuard)
+@UsePipes(GlitchTipValidationPipe)
+@Controller('api/0/projects/:organizationSlug/:projectSlug/alerts')
+export class AlertsController {
+  constructor(
+    private readonly access: AccessService,
+    private readonly alerts: AlertRulesService,
+  ) {}
+
+  private async rule(req: AuthedRequest, organizationSlug: string, projectSlug: string, alertId: string) {
+    const { access, project } = await this.access.projectAccess(
+      req.user.user.id,
+      organizationSlug,
+      projectSlug,
+    );
+    const rule = await this.alerts.find(project.id, alertId);
+    if (!rule) throw new NotFoundException({ detail: 'Not Found' });
+    return { access, rule };
+  }
+
+  @Get()
+  @RequireScopes('project:read', 'project:write', 'project:admin')
+  @ApiOperation({ operationId: 'list_project_alerts', summary: "A project's alert rules" })
+  @Paged()
+  @ApiOkResponse({ type: [ProjectAlertDto] })
+  async list(
+    @Param('organizationSlug') organizationSlug: string,
+    @Param('projectSlug') projectSlug: string,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProjectAlertDto[]> {
+    const { project } = await this.access.projectAccess(req.user.user.id, organizationSlug, projectSlug);
+    return paginated(
+      req,
+      res,
+      async (page) => {
+        const { rules, total } = await this.alerts.list(project.id, page);
+        return { items: rules, total };
+      },
+      (rules) => rules.map(serializeAlert),
+    );
+  }
+
+  @Post()
+  @RequireScopes('project:write', 'project:admin')
+  @ApiOperation({ operationId: 'create_project_alert', summary: 'A new alert rule with its recipients' })
+  @ApiAdminErrors({ body: true })
+  @ApiCreatedResponse({ type: ProjectAlertDto })
+  async create(
+    @Param('organizationSlug') organizationSlug: string,
+    @Param('projectSlug') projectSlug: string,
+    @Body() body: ProjectAlertInDto,
+    @Req() req: AuthedRequest,
+  ): Promise<ProjectAlertDto> {
+    const { project } = await this.access.projectAccess(req.user.user.id, organizationSlug, projectSlug);
+    const input = ruleInput(body);
+    assertValidRecipients(input);
+    return serializeAlert(await this.alerts.create(project.id, input));
+  }
+
+  @Put(':alertId')
+  @RequireScopes('project:write', 'project:admin')
+  @ApiOperation({
+    operationId: 'update_project_alert',
+    summary: 'Replace an alert rule; recipients not sent are deleted (a secret sent back masked is kept)',
+  })
+  @ApiAdminErrors({ body: true })
+  @ApiOkResponse({ type: ProjectAlertDto })
+  async update(
+    @Param('organizationSlug') organizationSlug: string,
+    @Param('projectSlug') projectSlug: string,
+    @Param('alertId') alertId: string,
+    @Body() body: ProjectAlertInDto,
+    @Req() req: AuthedRequest,
+  ): Promise<ProjectAlertDto> {
+    const { rule } = await this.rule(req, organizationSlug, projectSlug, alertId);
+    const input = ruleInput(body);
+    assertValidRecipients({ ...input, recipients: this.alerts.withKeptSecrets(rule, input.recipients) });
+    return serializeAlert(await this.alerts.replace(rule, input));
+  }
+
+  @Delete(':alertId')
+  @HttpCode(204)
+  @RequireScopes('project:admin')
+  @ApiOperation({ operationId: 'delete_project_alert', summary: 'Delete an alert rule (role admin and up)' })
+  @ApiNoContentResponse()
+  async delete(
+    @Param('organizationSlug') organizationSlug: string,
+    @Param('projectSlug') projectSlug: string,
+    @Param('alertId') alertId: string,
+    @Req() req: AuthedRequest,
+  ): Promise<void> {
+    const { access, rule } = await this.rule(req, organizationSlug, projectSlug, alertId);
+    this.access.requireRole(access, OrganizationRole.Admin);
+    await this.alerts.delete(rule);
+  }
+
+  @Post(':alertId/test')
+  @HttpCode(200)
+  @RequireScopes('project:write', 'project:admin')
+  @ApiOperation({
+    operationId: 'test_project_alert',
+    summary: 'Send a test message to each recipient (or only recipient_id) now',
+  })
+  @ApiQuery({ name: 'recipient_id', required: false })
+  @ApiOkResponse({ type: [TestAlertResultDto] })
+  async test(
+    @Param('organizationSlug') organizationSlug: string,
+    @Param('projectSlug') projectSlug: string,
+    @Param('alertId') alertId: string,
+    @Query('recipient_id') recipientId: unknown,
+    @Req() req: AuthedRequest,
+  ): Promise<TestAlertResultDto[]> {
+    const { rule } = await this.rule(req, organizationSlug, projectSlug, alertId);
+    return this.alerts.test(rule, typeof recipientId === 'string' && recipientId ? recipientId : undefined);
+  }
+}
