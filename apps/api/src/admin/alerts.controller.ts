@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Put,
@@ -26,13 +25,16 @@ import {
 import type { Response } from 'express';
 import { AlertRule, AlertRuleInput, AlertRulesService, publicConfig, recipientProblems } from '@app/alerts';
 import { OrganizationRole } from '@app/organizations';
+import { ProjectEntity } from '@app/projects';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
-import { AccessService } from '../common/access.service';
+import { notFound, requireRole } from '../common/tenant-access.service';
+import { Resolved, ResolvedTenant, Tenant } from '../common/tenant.guard';
+import { GlitchTipValidationPipe } from '../common/validation.pipe';
 import { ApiAdminErrors } from './api-responses';
 import { ProjectAlertDto, ProjectAlertInDto, TestAlertResultDto } from './dto/alert.dto';
 import type { AuthedRequest } from './organizations.controller';
 import { Paged, paginated } from './paginate';
-import { GlitchTipValidationPipe } from './validation.pipe';
+import { PROJECT } from './projects.controller';
 
 function serializeAlert(rule: AlertRule): ProjectAlertDto {
   return {
@@ -87,34 +89,25 @@ function assertValidRecipients(input: AlertRuleInput): void {
 @UsePipes(GlitchTipValidationPipe)
 @Controller('api/0/projects/:organizationSlug/:projectSlug/alerts')
 export class AlertsController {
-  constructor(
-    private readonly access: AccessService,
-    private readonly alerts: AlertRulesService,
-  ) {}
+  constructor(private readonly alerts: AlertRulesService) {}
 
-  private async rule(req: AuthedRequest, organizationSlug: string, projectSlug: string, alertId: string) {
-    const { access, project } = await this.access.projectAccess(
-      req.user.user.id,
-      organizationSlug,
-      projectSlug,
-    );
+  private async rule(project: ProjectEntity, alertId: string): Promise<AlertRule> {
     const rule = await this.alerts.find(project.id, alertId);
-    if (!rule) throw new NotFoundException({ detail: 'Not Found' });
-    return { access, rule };
+    if (!rule) throw notFound();
+    return rule;
   }
 
   @Get()
   @RequireScopes('project:read', 'project:write', 'project:admin')
+  @Tenant(PROJECT)
   @ApiOperation({ operationId: 'list_project_alerts', summary: "A project's alert rules" })
   @Paged()
   @ApiOkResponse({ type: [ProjectAlertDto] })
-  async list(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
+  list(
+    @Resolved('project') project: ProjectEntity,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ProjectAlertDto[]> {
-    const { project } = await this.access.projectAccess(req.user.user.id, organizationSlug, projectSlug);
     return paginated(
       req,
       res,
@@ -128,16 +121,14 @@ export class AlertsController {
 
   @Post()
   @RequireScopes('project:write', 'project:admin')
+  @Tenant(PROJECT)
   @ApiOperation({ operationId: 'create_project_alert', summary: 'A new alert rule with its recipients' })
   @ApiAdminErrors({ body: true })
   @ApiCreatedResponse({ type: ProjectAlertDto })
   async create(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
+    @Resolved('project') project: ProjectEntity,
     @Body() body: ProjectAlertInDto,
-    @Req() req: AuthedRequest,
   ): Promise<ProjectAlertDto> {
-    const { project } = await this.access.projectAccess(req.user.user.id, organizationSlug, projectSlug);
     const input = ruleInput(body);
     assertValidRecipients(input);
     return serializeAlert(await this.alerts.create(project.id, input));
@@ -145,6 +136,7 @@ export class AlertsController {
 
   @Put(':alertId')
   @RequireScopes('project:write', 'project:admin')
+  @Tenant(PROJECT)
   @ApiOperation({
     operationId: 'update_project_alert',
     summary: 'Replace an alert rule; recipients not sent are deleted (a secret sent back masked is kept)',
@@ -152,13 +144,11 @@ export class AlertsController {
   @ApiAdminErrors({ body: true })
   @ApiOkResponse({ type: ProjectAlertDto })
   async update(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
+    @Resolved('project') project: ProjectEntity,
     @Param('alertId') alertId: string,
     @Body() body: ProjectAlertInDto,
-    @Req() req: AuthedRequest,
   ): Promise<ProjectAlertDto> {
-    const { rule } = await this.rule(req, organizationSlug, projectSlug, alertId);
+    const rule = await this.rule(project, alertId);
     const input = ruleInput(body);
     assertValidRecipients({ ...input, recipients: this.alerts.withKeptSecrets(rule, input.recipients) });
     return serializeAlert(await this.alerts.replace(rule, input));
@@ -167,22 +157,20 @@ export class AlertsController {
   @Delete(':alertId')
   @HttpCode(204)
   @RequireScopes('project:admin')
+  @Tenant(PROJECT)
   @ApiOperation({ operationId: 'delete_project_alert', summary: 'Delete an alert rule (role admin and up)' })
   @ApiNoContentResponse()
-  async delete(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
-    @Param('alertId') alertId: string,
-    @Req() req: AuthedRequest,
-  ): Promise<void> {
-    const { access, rule } = await this.rule(req, organizationSlug, projectSlug, alertId);
-    this.access.requireRole(access, OrganizationRole.Admin);
+  async delete(@Resolved() tenant: ResolvedTenant, @Param('alertId') alertId: string): Promise<void> {
+    // An unknown rule is a 404 before a too-low role is a 403, as for the other project resources.
+    const rule = await this.rule(tenant.project!, alertId);
+    requireRole(tenant, OrganizationRole.Admin);
     await this.alerts.delete(rule);
   }
 
   @Post(':alertId/test')
   @HttpCode(200)
   @RequireScopes('project:write', 'project:admin')
+  @Tenant(PROJECT)
   @ApiOperation({
     operationId: 'test_project_alert',
     summary: 'Send a test message to each recipient (or only recipient_id) now',
@@ -190,13 +178,11 @@ export class AlertsController {
   @ApiQuery({ name: 'recipient_id', required: false })
   @ApiOkResponse({ type: [TestAlertResultDto] })
   async test(
-    @Param('organizationSlug') organizationSlug: string,
-    @Param('projectSlug') projectSlug: string,
+    @Resolved('project') project: ProjectEntity,
     @Param('alertId') alertId: string,
     @Query('recipient_id') recipientId: unknown,
-    @Req() req: AuthedRequest,
   ): Promise<TestAlertResultDto[]> {
-    const { rule } = await this.rule(req, organizationSlug, projectSlug, alertId);
+    const rule = await this.rule(project, alertId);
     return this.alerts.test(rule, typeof recipientId === 'string' && recipientId ? recipientId : undefined);
   }
 }
