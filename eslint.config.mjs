@@ -6,9 +6,6 @@ import tseslint from 'typescript-eslint';
 const SQL_NOT_YET_IN_REPOSITORIES = [
   'apps/api/src/common/access.service.ts',
   'apps/api/src/issues/triage-access.service.ts',
-  'libs/ingest/src/process/event-batch-writer.ts',
-  'libs/ingest/src/process/event-ingest.service.ts',
-  'libs/issues/src/user-reports.ts',
   'libs/projects/src/project-key-cache.ts',
 ];
 
@@ -21,7 +18,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
@@ -35,7 +35,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'read settings from AppConfig (libs/core/src/config)' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'read settings from AppConfig (libs/core/src/config)',
+        },
       ],
     },
   },
@@ -48,7 +52,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/apps/**', '../../apps/*'], message: 'libs must not import apps' },
-            { group: ['@app/*/src', '@app/*/src/**'], message: "import a lib through its index ('@app/<lib>')" },
+            {
+              group: ['@app/*/src', '@app/*/src/**'],
+              message: "import a lib through its index ('@app/<lib>')",
+            },
           ],
         },
       ],
@@ -63,7 +70,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/worker/**', '../../worker/*'], message: 'apps must not import other apps' },
-            { group: ['@app/*/src', '@app/*/src/**'], message: "import a lib through its index ('@app/<lib>')" },
+            {
+              group: ['@app/*/src', '@app/*/src/**'],
+              message: "import a lib through its index ('@app/<lib>')",
+            },
           ],
         },
       ],
@@ -77,7 +87,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/api/**', '../../api/*'], message: 'apps must not import other apps' },
-            { group: ['@app/*/src', '@app/*/src/**'], message: "import a lib through its index ('@app/<lib>')" },
+            {
+              group: ['@app/*/src', '@app/*/src/**'],
+              message: "import a lib through its index ('@app/<lib>')",
+            },
           ],
         },
       ],

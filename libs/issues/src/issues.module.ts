@@ -34,6 +34,8 @@ import { UserReportsRepository } from './user-reports.repository';
     UserReportsMaintenance,
   ],
   exports: [
+    IssuesRepository,
+    UserReportsRepository,
     IssuesService,
     IssueCommentsService,
     IssueAssignmentService,

@@ -9,12 +9,14 @@ import { ProjectKeyCache } from './project-key-cache';
 import { ProjectKeysRepository } from './project-keys.repository';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
+import { ReleasesRepository } from './releases.repository';
 import { UserProjectAlertsRepository } from './user-project-alerts.repository';
 
 const REPOSITORIES = [
   ProjectsRepository,
   ProjectKeysRepository,
   EnvironmentsRepository,
+  ReleasesRepository,
   UserProjectAlertsRepository,
 ];
 

@@ -83,12 +83,13 @@ describe('ingest statements per batch (PostgreSQL)', () => {
       'INSERT INTO events',
       'INSERT INTO issue_tags',
       'WITH locked AS',
-      'INSERT INTO issue_hourly_counts',
+      // The hourly counts, and the issue of user reports that arrived before their event.
+      'WITH linked AS',
       'INSERT INTO environments',
       'INSERT INTO environment_projects',
       'INSERT INTO releases',
       'INSERT INTO release_projects',
-      'WITH linked AS',
+      'UPDATE projects SET',
       'COMMIT',
     ]);
   });

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { IngestJobData, isTransientDatabaseError } from '@app/core';
-import { NewUserReport, saveUserReports } from '@app/issues';
-import { ensureDailyPartition } from '@app/partitioning';
+import { NewUserReport, UserReportsRepository } from '@app/issues';
+import { PartitionsRepository } from '@app/partitioning';
 import { userReportFromFeedback, userReportFromItem } from '../normalize';
-import { BatchWriteResult, writeEventBatchInSteps } from './event-batch-writer';
+import { BatchWriteResult, EventBatchWriter } from './event-batch-writer';
+import { ProcessingFailuresRepository } from './processing-failures.repository';
 import { PreparedEvent, prepareEvent } from './prepare-event';
 
 function isMissingPartition(error: unknown): boolean {
@@ -49,13 +48,18 @@ function prepareJob(job: IngestJobData): { event: PreparedEvent | null; report: 
 
 /**
  * Turns queued events into stored events and issues, a batch at a time: new issues in a short transaction of their
- * own, then the batch's events and aggregates in one transaction (see `writeEventBatchInSteps`).
+ * own, then the batch's events and aggregates in one transaction (see `EventBatchWriter`).
  */
 @Injectable()
 export class EventIngestService {
   private readonly logger = new Logger(EventIngestService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly writer: EventBatchWriter,
+    private readonly userReports: UserReportsRepository,
+    private readonly partitions: PartitionsRepository,
+    private readonly failures: ProcessingFailuresRepository,
+  ) {}
 
   async processBatch(jobs: IngestJobData[]): Promise<BatchOutcome> {
     const prepared: PreparedEvent[] = [];
@@ -122,16 +126,13 @@ export class EventIngestService {
   ): Promise<number> {
     if (reports.length === 0) return 0;
     try {
-      return await saveUserReports(
-        this.dataSource.manager,
-        reports.map((r) => r.report),
-      );
+      return await this.userReports.insertAtIngest(reports.map((r) => r.report));
     } catch (error) {
       if (isTransientDatabaseError(error)) throw error;
       let saved = 0;
       for (const { job, report } of reports) {
         try {
-          saved += await saveUserReports(this.dataSource.manager, [report]);
+          saved += await this.userReports.insertAtIngest([report]);
         } catch (reportError) {
           if (isTransientDatabaseError(reportError)) throw reportError;
           failures.push({ job, error: reportError });
@@ -145,14 +146,14 @@ export class EventIngestService {
     if (events.length === 0)
       return { inserted: 0, duplicates: 0, newIssues: 0, orphaned: 0, regressedIssueIds: [] };
     try {
-      return await writeEventBatchInSteps(this.dataSource, events);
+      return await this.writer.write(events);
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       // A day the schedule has not prepared (clock skew, a long outage): create it and try once more.
       for (const day of new Set(events.map((e) => e.received.toISOString().slice(0, 10)))) {
-        await ensureDailyPartition(this.dataSource, 'events', new Date(`${day}T00:00:00Z`));
+        await this.partitions.ensureDailyPartition('events', new Date(`${day}T00:00:00Z`));
       }
-      return writeEventBatchInSteps(this.dataSource, events);
+      return this.writer.write(events);
     }
   }
 
@@ -163,15 +164,13 @@ export class EventIngestService {
         `event ${job.eventId} of project ${job.projectId} could not be processed: ${(error as Error)?.message}`,
       );
     }
-    await this.dataSource.query(
-      `INSERT INTO event_processing_failures (project_id, event_id, error, payload)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[])`,
-      [
-        failures.map((f) => f.job.projectId),
-        failures.map((f) => (/^[0-9a-f]{32}$/.test(f.job.eventId) ? f.job.eventId : null)),
-        failures.map((f) => String((f.error as Error)?.stack ?? f.error).slice(0, 4000)),
-        failures.map((f) => f.job.payload),
-      ],
+    await this.failures.insert(
+      failures.map(({ job, error }) => ({
+        projectId: job.projectId,
+        eventId: job.eventId,
+        error: String((error as Error)?.stack ?? error),
+        payload: job.payload,
+      })),
     );
   }
 }
