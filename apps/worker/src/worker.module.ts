@@ -1,11 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AppConfig, ConfigModule, DatabaseModule, IngestConsumerModule, RedisModule } from '@app/core';
-import { IngestModule } from '@app/ingest';
+import {
+  AppConfig,
+  ConfigModule,
+  DatabaseModule,
+  IngestConsumerModule,
+  JobMapModule,
+  RedisModule,
+} from '@app/core';
+import { IngestJobs, IngestModule } from '@app/ingest';
 import { IssuesModule } from '@app/issues';
 import { PartitioningModule } from '@app/partitioning';
 import { EventIngestProcessor } from './processors/event-ingest.processor';
-import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { MaintenanceJobs, MaintenanceProcessor } from './processors/maintenance.processor';
 import { MaintenanceSchedule } from './schedules/maintenance.schedule';
 
 /** The worker: queue consumers and schedules, no HTTP routes besides a health probe. */
@@ -22,6 +29,8 @@ export class WorkerModule {
         ...(shared ? [] : [ConfigModule.forRoot(config), DatabaseModule.forRoot(), RedisModule]),
         ScheduleModule.forRoot(),
         IngestConsumerModule.forRoot(),
+        // Every job this process consumes; the boot fails unless each has exactly one handler.
+        JobMapModule.forRoot([IngestJobs.Batch, MaintenanceJobs.Partitions]),
         IngestModule,
         IssuesModule,
         PartitioningModule,

@@ -1,3 +1,4 @@
+export * from './jobs';
 export * from './protocol';
 export * from './normalize';
 export * from './process/prepare-event';

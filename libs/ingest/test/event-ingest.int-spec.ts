@@ -1,6 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { ConfigModule, DatabaseModule, IngestJobData, loadConfig } from '@app/core';
+import { ConfigModule, DatabaseModule, loadConfig } from '@app/core';
+import { IngestJobData } from '../src/jobs';
 import { ensurePartitions } from '@app/partitioning';
 import { createTestDatabase, TestDatabase } from '@app/testing';
 import { EventIngestService } from '../src/process/event-ingest.service';

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
+import { AppConfig, IngestQueue } from '@app/core';
 import {
   cspReportsToEvents,
   decodeStoreBody,
   extractSentryKey,
   IngestError,
+  IngestJobData,
   InvalidUserReportError,
   normalizeEventId,
   normalizePublicKey,
@@ -61,7 +62,7 @@ export class IngestHandler {
   constructor(
     private readonly config: AppConfig,
     private readonly keys: KeyLookup,
-    private readonly queue: IngestQueue,
+    private readonly queue: IngestQueue<IngestJobData>,
     private readonly counter: ItemCounter,
   ) {}
 

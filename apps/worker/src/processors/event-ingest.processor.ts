@@ -1,6 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IngestConsumer, IngestJobData, Transactions } from '@app/core';
-import { EventIngestService } from '@app/ingest';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { IngestConsumer, JobMap, Transactions } from '@app/core';
+import { EventIngestService, IngestJobData, IngestJobs } from '@app/ingest';
 import { DatabaseAvailability } from './database-availability';
 
 /**
@@ -8,20 +15,25 @@ import { DatabaseAvailability } from './database-availability';
  * when the database is unreachable: then the batch waits here until it answers, so an outage spends no attempt.
  */
 @Injectable()
-export class EventIngestProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventIngestProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventIngestProcessor.name);
   private readonly database: DatabaseAvailability;
 
   constructor(
-    @Inject(IngestConsumer) private readonly consumer: IngestConsumer,
+    @Inject(IngestConsumer) private readonly consumer: IngestConsumer<IngestJobData>,
+    private readonly jobs: JobMap,
     private readonly ingest: EventIngestService,
     transactions: Transactions,
   ) {
     this.database = new DatabaseAvailability({ probe: () => transactions.ping() });
   }
 
+  onModuleInit(): void {
+    this.jobs.handle(IngestJobs.Batch, (jobs) => this.process(jobs));
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start((jobs) => this.process(jobs));
+    await this.consumer.start(this.jobs.handlerOf(IngestJobs.Batch));
     this.logger.log('Consuming the event-ingest queue');
   }
 

@@ -3,7 +3,7 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import { ensurePartitions } from '@app/partitioning';
 import { createOrganization, createProject, DomainTestApp, startDomainApp } from '@app/testing';
 import { IngestModule } from '../ingest.module';
-import { IngestJobData } from '@app/core';
+import { IngestJobData } from '../jobs';
 import { EventIngestService } from './event-ingest.service';
 
 /** The first words of a statement, enough to tell which one it is. */

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { IngestJobData, isTransientDatabaseError } from '@app/core';
+import { isTransientDatabaseError } from '@app/core';
 import { NewUserReport, UserReportsRepository } from '@app/issues';
 import { PartitionsRepository } from '@app/partitioning';
+import { IngestJobData } from '../jobs';
 import { userReportFromFeedback, userReportFromItem } from '../normalize';
 import { BatchWriteResult, EventBatchWriter } from './event-batch-writer';
 import { ProcessingFailuresRepository } from './processing-failures.repository';

@@ -1,5 +1,5 @@
-import { IngestJobData } from '@app/core';
 import { computeGroupingHash, EventLevel, IssueType, LEVEL_BY_NAME } from '@app/issues';
+import { IngestJobData } from '../jobs';
 import { cspReportToEvent, deriveEventSummary, extractTags, normalizeEvent, userKey } from '../normalize';
 
 /** One event, normalized and summarized, ready for the batch writer. */
