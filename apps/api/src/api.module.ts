@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, IngestQueueModule, RedisModule } from '@app/core';
-import { ingestPendingKey } from '@app/ingest';
+import { IngestOutcomesModule, ingestPendingKey } from '@app/ingest';
 import { ProjectKeyCacheModule } from '@app/projects';
 import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
@@ -19,6 +19,7 @@ export class ApiModule {
         RedisModule,
         IngestQueueModule.forRoot({ pendingKey: ingestPendingKey }),
         ProjectKeyCacheModule,
+        IngestOutcomesModule,
         CommonModule,
         AdminModule,
         IssuesApiModule,

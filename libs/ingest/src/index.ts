@@ -6,3 +6,6 @@ export * from './process/event-batch-writer';
 export * from './process/event-ingest.service';
 export * from './process/processing-failures.repository';
 export * from './ingest.module';
+export * from './outcomes/ingest-outcomes.module';
+export * from './outcomes/ingest-outcomes.repository';
+export * from './outcomes/outcome-recorder';

@@ -118,16 +118,16 @@ export class UserReportsRepository {
    * Stores user reports as ingest receives them, each linked to the issue of its event when that event is stored
    * already (otherwise the event links it when ingest stores it). A second report about the same event is
    * ignored, as GlitchTip does; reports of projects deleted meanwhile are dropped. One statement, which reads the
-   * event's issue and the project's existence where it writes. Returns how many were stored.
+   * event's issue and the project's existence where it writes. Returns the `projectId:eventId` of those stored.
    */
-  async insertAtIngest(reports: NewUserReport[]): Promise<number> {
+  async insertAtIngest(reports: NewUserReport[]): Promise<Set<string>> {
     // The first report about an event wins, within the batch as against stored ones.
     const firsts = new Map<string, NewUserReport>();
     for (const r of reports)
       if (!firsts.has(`${r.projectId}:${r.eventId}`)) firsts.set(`${r.projectId}:${r.eventId}`, r);
     reports = [...firsts.values()];
-    if (reports.length === 0) return 0;
-    const rows = await this.dataSource.query(
+    if (reports.length === 0) return new Set();
+    const rows: Array<{ project_id: string; event_id: string }> = await this.dataSource.query(
       `INSERT INTO user_reports (project_id, issue_id, event_id, name, email, comments, created)
        SELECT x.p,
               (SELECT e.issue_id FROM events e WHERE e.event_id = x.e AND e.project_id = x.p LIMIT 1),
@@ -136,7 +136,7 @@ export class UserReportsRepository {
               AS x(p, e, n, m, c, t)
          JOIN projects pr ON pr.id = x.p
        ON CONFLICT (project_id, event_id) DO NOTHING
-       RETURNING id`,
+       RETURNING project_id, replace(event_id::text, '-', '') AS event_id`,
       [
         reports.map((r) => r.projectId),
         reports.map((r) => r.eventId),
@@ -146,6 +146,6 @@ export class UserReportsRepository {
         reports.map((r) => r.created.toISOString()),
       ],
     );
-    return rowsOf<unknown>(rows).length;
+    return new Set(rows.map((r) => `${r.project_id}:${r.event_id}`));
   }
 }

@@ -7,7 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import { IngestConsumer, JobMap, Transactions } from '@app/core';
-import { EventIngestService, IngestJobData, IngestJobs } from '@app/ingest';
+import { EventIngestService, IngestJobData, IngestJobs, OutcomeRecorder } from '@app/ingest';
 import { DatabaseAvailability } from './database-availability';
 
 /**
@@ -22,6 +22,7 @@ export class EventIngestProcessor implements OnModuleInit, OnApplicationBootstra
   constructor(
     @Inject(IngestConsumer) private readonly consumer: IngestConsumer<IngestJobData>,
     private readonly jobs: JobMap,
+    private readonly outcomes: OutcomeRecorder,
     private readonly ingest: EventIngestService,
     transactions: Transactions,
   ) {
@@ -41,6 +42,8 @@ export class EventIngestProcessor implements OnModuleInit, OnApplicationBootstra
     // Batches waiting for the database go back to the queue instead of holding the shutdown.
     this.database.stop();
     await this.consumer.stop();
+    // The outcomes of the batches finished while stopping.
+    await this.outcomes.flush();
   }
 
   async process(jobs: IngestJobData[]): Promise<void> {

@@ -26,6 +26,18 @@ export interface BatchWriteResult {
   orphaned: number;
   /** Issues that were resolved and got a new event (regressions). */
   regressedIssueIds: string[];
+  /** What became of each event of the batch, for the account stage. */
+  outcomes: EventWriteOutcome[];
+}
+
+export interface EventWriteOutcome {
+  event: PreparedEvent;
+  /** `orphaned`: its project was deleted after the event was accepted. */
+  outcome: 'stored' | 'duplicate' | 'orphaned';
+}
+
+export function emptyWriteResult(): BatchWriteResult {
+  return { inserted: 0, duplicates: 0, newIssues: 0, orphaned: 0, regressedIssueIds: [], outcomes: [] };
 }
 
 const HOUR_MS = 3_600_000;
@@ -170,21 +182,23 @@ export class EventBatchWriter {
   }
 
   private async plan(batch: PreparedEvent[]): Promise<BatchPlan> {
-    const result: BatchWriteResult = {
-      inserted: 0,
-      duplicates: 0,
-      newIssues: 0,
-      orphaned: 0,
-      regressedIssueIds: [],
+    const result = emptyWriteResult();
+    const drop = (event: PreparedEvent, outcome: 'duplicate' | 'orphaned') => {
+      result.outcomes.push({ event, outcome });
+      return false;
     };
 
     // Drop resends: the same (project, event id) twice in the batch or already stored.
     const unique = new Map<string, PreparedEvent>();
-    for (const event of batch) unique.set(`${event.projectId}:${event.eventId}`, event);
+    for (const event of batch) {
+      const earlier = unique.get(`${event.projectId}:${event.eventId}`);
+      if (earlier) drop(earlier, 'duplicate');
+      unique.set(`${event.projectId}:${event.eventId}`, event);
+    }
     result.duplicates += batch.length - unique.size;
     let events = [...unique.values()];
     const stored = await this.events.storedKeys(events.map((e) => e.eventId));
-    events = events.filter((e) => !stored.has(`${e.projectId}:${e.eventId}`));
+    events = events.filter((e) => !stored.has(`${e.projectId}:${e.eventId}`) || drop(e, 'duplicate'));
     result.duplicates += unique.size - events.length;
 
     // Projects deleted since the event was accepted.
@@ -192,7 +206,7 @@ export class EventBatchWriter {
       ...new Set(events.map((e) => e.projectId)),
     ]);
     const before = events.length;
-    events = events.filter((e) => organizationOf.has(e.projectId));
+    events = events.filter((e) => organizationOf.has(e.projectId) || drop(e, 'orphaned'));
     result.orphaned = before - events.length;
     return { events, organizationOf, result };
   }
@@ -254,7 +268,12 @@ export class EventBatchWriter {
       events,
       events.map((e) => issueOf.get(hashKeyOf(e))!),
     );
-    const written = events.filter((e) => insertedIds.has(e.eventId));
+    const written: PreparedEvent[] = [];
+    for (const event of events) {
+      const outcome = insertedIds.has(event.eventId) ? 'stored' : 'duplicate';
+      result.outcomes.push({ event, outcome });
+      if (outcome === 'stored') written.push(event);
+    }
     result.duplicates += events.length - written.length;
     result.inserted = written.length;
     if (written.length === 0) return result;

@@ -5,6 +5,8 @@ import { cspReportToEvent, deriveEventSummary, extractTags, normalizeEvent, user
 /** One event, normalized and summarized, ready for the batch writer. */
 export interface PreparedEvent {
   projectId: number;
+  /** The kind of item it came from (`event`, `csp`…), for accounting. */
+  itemType: IngestJobData['kind'];
   eventId: string;
   received: Date;
   timestamp: Date;
@@ -65,6 +67,7 @@ export function prepareEvent(job: IngestJobData): PreparedEvent {
   };
   return {
     projectId: job.projectId,
+    itemType: job.kind,
     eventId: job.eventId,
     received,
     timestamp: Number.isNaN(timestamp.getTime()) ? received : timestamp,

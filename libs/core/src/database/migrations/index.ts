@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { Accounts1764100000000 } from './1764100000000-accounts';
 import { Triage1764200000000 } from './1764200000000-triage';
 import { AssignmentFeedback1764300000000 } from './1764300000000-assignment-feedback';
+import { IngestOutcomes1764400000000 } from './1764400000000-ingest-outcomes';
 
 /** Every migration, in order. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Accounts1764100000000,
   Triage1764200000000,
   AssignmentFeedback1764300000000,
+  IngestOutcomes1764400000000,
 ];
