@@ -37,12 +37,8 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
 
   await app.init();
 
-  const ingest = new IngestHandler(
-    config,
-    app.get(ProjectKeyCache),
-    app.get(IngestQueue),
-    app.get(OutcomeRecorder),
-  );
+  const outcomes = app.get(OutcomeRecorder);
+  const ingest = new IngestHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue), outcomes);
   const errorPage = new ErrorPageHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue));
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as Array<
@@ -70,5 +66,7 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
       answerLastResort(res, error);
     }
   });
+  // What the last requests counted, before the database closes.
+  server.on('close', () => void outcomes.flush());
   Logger.log('Ingest and crash-report dialog routes mounted ahead of Express', 'Http');
 }

@@ -1,10 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { IngestOutcome, IngestOutcomesRepository, OutcomeCount } from './ingest-outcomes.repository';
 
 const HOUR_MS = 3_600_000;
@@ -15,10 +9,12 @@ const MAX_COUNTERS = 50_000;
  * The account stage: counts outcomes in memory and adds them to `ingest_outcomes` every few seconds in one
  * statement, so that counting costs no statement per request or per batch. Counts the database refuses (an
  * outage) are kept and added at the next flush; they are only lost if the process ends before the database is
- * back, which costs statistics, never events.
+ * back, which costs statistics, never events. Its users flush it when they stop: the api once its HTTP server is
+ * closed, the worker once its consumer has stopped (no lifecycle hook here, so that a flush against an unreachable
+ * database never runs ahead of the worker handing its batches back).
  */
 @Injectable()
-export class OutcomeRecorder implements BeforeApplicationShutdown, OnApplicationShutdown, OnModuleDestroy {
+export class OutcomeRecorder implements OnModuleDestroy {
   private readonly logger = new Logger(OutcomeRecorder.name);
   private counts = new Map<string, OutcomeCount>();
   private timer: NodeJS.Timeout | null = null;
@@ -80,16 +76,6 @@ export class OutcomeRecorder implements BeforeApplicationShutdown, OnApplication
         void this.flush();
       }, 5_000).unref();
     }
-  }
-
-  /** Before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.flush();
-  }
-
-  /** What requests answered while the HTTP server closed, and batches finished meanwhile, counted (best effort). */
-  async onApplicationShutdown(): Promise<void> {
-    await this.flush();
   }
 
   onModuleDestroy(): void {
