@@ -2,13 +2,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Files that still run SQL outside a repository; each leaves this list as its SQL moves into a repository. */
-const SQL_NOT_YET_IN_REPOSITORIES = [
-  'libs/ingest/src/process/event-batch-writer.ts',
-  'libs/ingest/src/process/event-ingest.service.ts',
-  'libs/issues/src/user-reports.ts',
-];
-
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -18,7 +11,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
@@ -32,7 +28,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'read settings from AppConfig (libs/core/src/config)' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'read settings from AppConfig (libs/core/src/config)',
+        },
       ],
     },
   },
@@ -45,7 +45,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/apps/**', '../../apps/*'], message: 'libs must not import apps' },
-            { group: ['@app/*/src', '@app/*/src/**'], message: "import a lib through its index ('@app/<lib>')" },
+            {
+              group: ['@app/*/src', '@app/*/src/**'],
+              message: "import a lib through its index ('@app/<lib>')",
+            },
           ],
         },
       ],
@@ -60,7 +63,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/worker/**', '../../worker/*'], message: 'apps must not import other apps' },
-            { group: ['@app/*/src', '@app/*/src/**'], message: "import a lib through its index ('@app/<lib>')" },
+            {
+              group: ['@app/*/src', '@app/*/src/**'],
+              message: "import a lib through its index ('@app/<lib>')",
+            },
           ],
         },
       ],
@@ -74,7 +80,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/api/**', '../../api/*'], message: 'apps must not import other apps' },
-            { group: ['@app/*/src', '@app/*/src/**'], message: "import a lib through its index ('@app/<lib>')" },
+            {
+              group: ['@app/*/src', '@app/*/src/**'],
+              message: "import a lib through its index ('@app/<lib>')",
+            },
           ],
         },
       ],
@@ -90,8 +99,6 @@ export default tseslint.config(
       'libs/testing/**',
       '**/*.spec.ts',
       '**/*.int-spec.ts',
-      // Not yet moved into repositories (issue #12); this list only shrinks.
-      ...SQL_NOT_YET_IN_REPOSITORIES,
     ],
     rules: {
       'no-restricted-syntax': [

@@ -2,7 +2,8 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createBullQueue, IngestJobData, QueueName } from '@app/core';
+import { createBullQueue, QueueName } from '@app/core';
+import { IngestJobData } from '@app/ingest';
 import { ProjectKeyCache } from '@app/projects';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { ensureBuilt, manage } from '../support/all-in-one-process';
@@ -138,7 +139,7 @@ describe('a PostgreSQL outage', () => {
     expect(ids.map((id) => counts[id])).toEqual(ids.map(() => 1));
   });
 
-  it('lists and requeues jobs in the failed set, including one-event jobs of older versions', async () => {
+  it('lists and requeues jobs in the failed set', async () => {
     await worker!.close();
     worker = null;
     const ids = [randomUUID(), randomUUID(), randomUUID()].map((id) => id.replace(/-/g, ''));
@@ -149,9 +150,9 @@ describe('a PostgreSQL outage', () => {
       kind: 'event',
       payload: JSON.stringify({ event_id: eventId, message: `requeued ${eventId}` }),
     });
-    // Jobs that failed their last attempt, as an older version left them: one in the pre-grouping shape.
+    // Jobs that failed their last attempt.
     const older = createBullQueue(stack.config, QueueName.EventIngest);
-    await older.add(job(ids[0]!), { attempts: 1 });
+    await older.add({ events: [job(ids[0]!)] }, { attempts: 1 });
     await older.add({ events: [job(ids[1]!), job(ids[2]!)] }, { attempts: 1 });
     const failedAll = new Promise<void>((resolve) => {
       let failed = 0;

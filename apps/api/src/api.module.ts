@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, DatabaseModule, IngestQueueModule, RedisModule } from '@app/core';
+import { IngestOutcomesModule, ingestPendingKey } from '@app/ingest';
 import { ProjectKeyCacheModule } from '@app/projects';
 import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
@@ -16,8 +17,9 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(),
         RedisModule,
-        IngestQueueModule.forRoot(),
+        IngestQueueModule.forRoot({ pendingKey: ingestPendingKey }),
         ProjectKeyCacheModule,
+        IngestOutcomesModule,
         CommonModule,
         AdminModule,
         IssuesApiModule,

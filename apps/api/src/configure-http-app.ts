@@ -1,7 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { APP_CONFIG, AppConfig, IngestQueue, SharedStore } from '@app/core';
+import { APP_CONFIG, AppConfig, IngestQueue } from '@app/core';
+import { OutcomeRecorder } from '@app/ingest';
 import { ProjectKeyCache } from '@app/projects';
 import { bindTrustedProxies } from './common/client-address';
 import { ControlCharactersGuard } from './common/control-characters.guard';
@@ -11,7 +12,6 @@ import { GracefulHttpShutdown } from './http/graceful-shutdown';
 import { applyHttpLimits } from './http/http-limits';
 import { applySecurityHeaders } from './http/security-headers';
 import { IngestHandler } from './ingest/ingest-handler';
-import { ItemCounter } from './ingest/item-counter';
 import { answerLastResort } from './ingest/send-json';
 import { buildOpenApiDocument } from './openapi/build-openapi';
 
@@ -37,8 +37,8 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
 
   await app.init();
 
-  const counter = new ItemCounter(app.get(SharedStore), config.redisPrefix);
-  const ingest = new IngestHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue), counter);
+  const outcomes = app.get(OutcomeRecorder);
+  const ingest = new IngestHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue), outcomes);
   const errorPage = new ErrorPageHandler(config, app.get(ProjectKeyCache), app.get(IngestQueue));
   const server = app.getHttpServer() as Server;
   const [expressListener] = server.listeners('request') as Array<
@@ -66,6 +66,7 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
       answerLastResort(res, error);
     }
   });
-  server.on('close', () => void counter.close());
+  // What the last requests counted, before the database closes.
+  server.on('close', () => void outcomes.flush());
   Logger.log('Ingest and crash-report dialog routes mounted ahead of Express', 'Http');
 }

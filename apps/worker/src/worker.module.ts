@@ -1,13 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AlertsModule } from '@app/alerts';
-import { AppConfig, ConfigModule, DatabaseModule, IngestConsumerModule, RedisModule } from '@app/core';
-import { IngestModule } from '@app/ingest';
+import {
+  AppConfig,
+  ConfigModule,
+  DatabaseModule,
+  IngestConsumerModule,
+  JobMapModule,
+  RedisModule,
+} from '@app/core';
+import { IngestJobs, IngestModule } from '@app/ingest';
 import { IssuesModule } from '@app/issues';
 import { PartitioningModule } from '@app/partitioning';
-import { AlertsProcessor } from './processors/alerts.processor';
+import { AlertJobs, AlertsProcessor } from './processors/alerts.processor';
 import { EventIngestProcessor } from './processors/event-ingest.processor';
-import { MaintenanceProcessor } from './processors/maintenance.processor';
+import { MaintenanceJobs, MaintenanceProcessor } from './processors/maintenance.processor';
 import { MaintenanceSchedule } from './schedules/maintenance.schedule';
 
 /** The worker: queue consumers and schedules, no HTTP routes besides a health probe. */
@@ -24,6 +31,13 @@ export class WorkerModule {
         ...(shared ? [] : [ConfigModule.forRoot(config), DatabaseModule.forRoot(), RedisModule]),
         ScheduleModule.forRoot(),
         IngestConsumerModule.forRoot(),
+        // Every job this process consumes; the boot fails unless each has exactly one handler.
+        JobMapModule.forRoot([
+          IngestJobs.Batch,
+          MaintenanceJobs.Partitions,
+          AlertJobs.Deliver,
+          AlertJobs.Sweep,
+        ]),
         IngestModule,
         IssuesModule,
         PartitioningModule,

@@ -19,5 +19,6 @@ export * from './queue/failed-ingest-jobs';
 export * from './queue/in-process-ingest-queue';
 export * from './queue/ingest-journal';
 export * from './queue/job-queue';
+export * from './queue/job-map';
 export * from './queue/queue.module';
 export * from './process/stray-errors';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '@app/core';
-import { EventEntity } from './entities/event.entity';
+import { EVENT_COLUMNS, EventEntity } from './entities/event.entity';
 
 /** Events are always read within one issue or one project (the table's indexes lead with these columns). */
 export type EventScope = { column: 'issue_id' | 'project_id'; id: string };
@@ -32,6 +32,48 @@ export interface IssueEventSummary {
   lastSeen: Date | null;
   firstRelease: string | null;
   lastRelease: string | null;
+}
+
+/** One event as ingest stores it (its issue is given alongside, see `insertBatch`). */
+export interface NewEvent {
+  projectId: number;
+  /** 32 lowercase hex. */
+  eventId: string;
+  received: Date;
+  timestamp: Date;
+  type: number;
+  level: number;
+  title: string;
+  culprit: string;
+  platform: string | null;
+  environment: string | null;
+  release: string | null;
+  userKey: string | null;
+  hash: string;
+  tags: Array<[string, string]>;
+  /** The stored document as UTF-8 JSON. */
+  dataJson: Buffer;
+}
+
+/** 32 hex as a uuid literal. */
+export function hexToUuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BRACKET = Buffer.from(']');
+
+/**
+ * `[e1,e2,…]` from elements that are UTF-8 JSON already, as one Buffer: node-postgres sends a Buffer parameter as
+ * is (binary format, which for `json` is the text itself), so a batch's megabyte of event documents is never
+ * turned into one large JavaScript string, which V8 and the driver handle much more slowly than a memory copy.
+ */
+function joinJson(parts: Buffer[]): Buffer {
+  const list: Buffer[] = [OPEN_BRACKET];
+  parts.forEach((part, i) => list.push(...(i === 0 ? [part] : [COMMA, part])));
+  list.push(CLOSE_BRACKET);
+  return Buffer.concat(list);
 }
 
 /** All SQL on the day-partitioned `events` table. Methods that take `m` run in the caller's transaction. */
@@ -268,5 +310,54 @@ export class EventsRepository {
   async deleteOfProjects(m: EntityManager, projectIds: string[]): Promise<void> {
     if (projectIds.length === 0) return;
     await m.query(`DELETE FROM events WHERE project_id = ANY($1::bigint[])`, [projectIds]);
+  }
+
+  /** `project:eventId` (32 hex) of the stored events among `eventIds`, whichever project they belong to. */
+  async storedKeys(eventIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string; project_id: string }> = await this.dataSource.query(
+      `SELECT replace(event_id::text, '-', '') AS id, project_id FROM events WHERE event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
+    return new Set(rows.map((r) => `${r.project_id}:${r.id}`));
+  }
+
+  /**
+   * Inserts a batch in one statement, `issueIds[i]` being the issue of `events[i]`; answers the ids (32 hex) of the
+   * events stored (ON CONFLICT covers a concurrent worker storing the same resend into the same day). The JSON
+   * columns travel as one JSON array text each, not as jsonb[]: an array literal of large JSON strings costs
+   * escaping in node-postgres and unescaping in PostgreSQL, several times the cost of the rest of the batch.
+   */
+  async insertBatch(m: EntityManager, events: NewEvent[], issueIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await m.query(
+      `INSERT INTO events (${EVENT_COLUMNS})
+       SELECT u.e, u.r, u.p, u.i, u.t, u.ty, u.l, u.ti, u.cu, u.pl, u.en, u.re, u.us, u.h, tg.v::jsonb, d.v::jsonb
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::timestamptz[],
+                     $6::smallint[], $7::smallint[], $8::varchar[], $9::varchar[], $10::varchar[],
+                     $11::varchar[], $12::varchar[], $13::varchar[], $14::char(32)[])
+              WITH ORDINALITY AS u(e, r, p, i, t, ty, l, ti, cu, pl, en, re, us, h, n)
+         JOIN json_array_elements($15::json) WITH ORDINALITY AS tg(v, n) ON tg.n = u.n
+         JOIN json_array_elements($16::json) WITH ORDINALITY AS d(v, n) ON d.n = u.n
+       ON CONFLICT DO NOTHING
+       RETURNING replace(event_id::text, '-', '') AS id`,
+      [
+        events.map((e) => hexToUuid(e.eventId)),
+        events.map((e) => e.received.toISOString()),
+        events.map((e) => e.projectId),
+        issueIds,
+        events.map((e) => e.timestamp.toISOString()),
+        events.map((e) => e.type),
+        events.map((e) => e.level),
+        events.map((e) => e.title),
+        events.map((e) => e.culprit),
+        events.map((e) => e.platform),
+        events.map((e) => e.environment),
+        events.map((e) => e.release),
+        events.map((e) => e.userKey),
+        events.map((e) => e.hash),
+        JSON.stringify(events.map((e) => Object.fromEntries(e.tags))),
+        joinJson(events.map((e) => e.dataJson)),
+      ],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 }

@@ -1,9 +1,11 @@
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { ConfigModule, DatabaseModule, IngestJobData, loadConfig } from '@app/core';
+import { ConfigModule, DatabaseModule, loadConfig } from '@app/core';
+import { IngestJobData } from '../src/jobs';
 import { ensurePartitions } from '@app/partitioning';
 import { createTestDatabase, TestDatabase } from '@app/testing';
 import { EventIngestService } from '../src/process/event-ingest.service';
+import { IngestModule } from '../src/ingest.module';
 
 function job(projectId: number, n: number, payload: Record<string, unknown> | string): IngestJobData {
   return {
@@ -24,8 +26,11 @@ describe('EventIngestService (PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(loadConfig({ DATABASE_URL: db.url })), DatabaseModule.forRoot()],
-      providers: [EventIngestService],
+      imports: [
+        ConfigModule.forRoot(loadConfig({ DATABASE_URL: db.url })),
+        DatabaseModule.forRoot(),
+        IngestModule,
+      ],
     }).compile();
     const app = moduleRef.createNestApplication();
     await app.init();
@@ -106,5 +111,19 @@ describe('EventIngestService (PostgreSQL)', () => {
   it('drops events of a project deleted after they were accepted', async () => {
     const outcome = await service.processBatch([job(999, 12, { message: 'orphan' })]);
     expect(outcome).toMatchObject({ inserted: 0, orphaned: 1, failed: 0 });
+  });
+
+  it('links a user report that arrived before its event to the issue once the event is stored', async () => {
+    const early = job(1, 900, { comments: 'it broke', name: 'n', email: 'e@example.com' });
+    expect(await service.processBatch([{ ...early, kind: 'user_report' }])).toMatchObject({ userReports: 1 });
+    await service.processBatch([job(1, 900, { message: 'Reported failure' })]);
+    const [row] = await dataSource.query(
+      `SELECT r.issue_id, e.issue_id AS event_issue_id FROM user_reports r
+         JOIN events e ON e.event_id = r.event_id AND e.project_id = r.project_id
+        WHERE r.event_id = $1`,
+      [early.eventId],
+    );
+    expect(row.issue_id).not.toBeNull();
+    expect(row.issue_id).toBe(row.event_issue_id);
   });
 });

@@ -14,4 +14,4 @@ export * from './user-reports-maintenance.service';
 export * from './issue-comments.service';
 export * from './issue-assignment.service';
 export * from './issues.module';
-export * from './user-reports';
+export * from './user-reports.repository';

@@ -35,6 +35,7 @@ import { UserReportsRepository } from './user-reports.repository';
   ],
   exports: [
     IssuesRepository,
+    UserReportsRepository,
     IssuesService,
     IssueCommentsService,
     IssueAssignmentService,

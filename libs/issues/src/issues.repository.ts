@@ -28,6 +28,79 @@ export interface StatusChange {
   statusDetails: Record<string, unknown>;
 }
 
+/** A grouping hash of a project: `key` is `projectId:hash`. */
+export interface ProjectHash {
+  projectId: number;
+  hash: string;
+}
+
+export function hashKeyOf(h: ProjectHash): string {
+  return `${h.projectId}:${h.hash}`;
+}
+
+/** An issue ingest creates for a hash seen for the first time, from the hash's first event. */
+export interface NewIssue extends ProjectHash {
+  shortId: number;
+  title: string;
+  culprit: string;
+  type: number;
+  level: number;
+  metadata: Record<string, unknown>;
+  platform: string | null;
+  firstSeen: Date;
+  release: string | null;
+  searchText: string;
+}
+
+/** How often a batch saw one tag value on one issue. */
+export interface IssueTagDelta {
+  issueId: string;
+  key: string;
+  value: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+}
+
+/** What a batch adds to one issue. */
+export interface IssueDelta {
+  issueId: string;
+  count: number;
+  /** `user` tag values the issue had never seen. */
+  newUsers: number;
+  firstSeen: Date;
+  lastSeen: Date;
+  /** The level of its latest event, and the latest release seen (null: none). */
+  level: number;
+  release: string | null;
+}
+
+export interface IssueHourDelta {
+  issueId: string;
+  hour: Date;
+  count: number;
+}
+
+/** A stored event's issue, for user reports that arrived before the event. */
+export interface EventIssueLink {
+  projectId: number;
+  /** uuid text. */
+  eventId: string;
+  issueId: string;
+}
+
+/**
+ * A resolved issue that gets an event reopens, unless it was resolved "in the next release" (or in a release):
+ * then only an event of another release than the one current when it was resolved reopens it.
+ */
+const REGRESSED = `(locked.status = ${IssueStatus.Resolved} AND NOT (
+  locked.status_details ?| array['inNextRelease', 'inRelease']
+  AND (v.release IS NULL OR v.release IS NOT DISTINCT FROM locked.resolved_release)))`;
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The most tag values listed per key. */
 const TOP_VALUES = 100;
 
@@ -411,5 +484,178 @@ export class IssuesRepository {
       [issueId],
     );
     return rows.map((r) => r.value);
+  }
+
+  /** The issues of already known hashes, by `hashKeyOf`; in the caller's transaction when given one. */
+  async issueIdsOfHashes(
+    hashes: ProjectHash[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (hashes.length === 0) return found;
+    const rows: Array<{ project_id: string; value: string; issue_id: string }> = await m.query(
+      `SELECT h.project_id, h.value, h.issue_id FROM issue_hashes h
+         JOIN unnest($1::bigint[], $2::char(32)[]) AS x(p, v) ON h.project_id = x.p AND h.value = x.v`,
+      [hashes.map((h) => h.projectId), hashes.map((h) => h.hash)],
+    );
+    for (const row of rows) found.set(`${row.project_id}:${row.value}`, String(row.issue_id));
+    return found;
+  }
+
+  /**
+   * Serialises the creation of the same new hashes across workers: transaction-scoped locks, taken in a fixed
+   * order and held to commit.
+   */
+  async lockHashes(m: EntityManager, hashes: ProjectHash[]): Promise<void> {
+    if (hashes.length === 0) return;
+    await m.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 7)) FROM unnest($1::text[]) AS k ORDER BY k`,
+      [hashes.map(hashKeyOf).sort()],
+    );
+  }
+
+  /** Inserts the issues and their hashes (two statements); answers their ids, by `hashKeyOf`. */
+  async insertWithHashes(m: EntityManager, issues: NewIssue[]): Promise<Map<string, string>> {
+    const idOf = new Map<string, string>();
+    if (issues.length === 0) return idOf;
+    const created: Array<{ id: string; project_id: string; short_id: number }> = await m.query(
+      `INSERT INTO issues (project_id, short_id, title, culprit, type, level, metadata, platform, first_seen, last_seen,
+                           first_release, last_release, search_text)
+       SELECT p, s, t, c, ty, l, md, pl, fs, fs, r, r, st
+         FROM unnest($1::bigint[], $2::int[], $3::varchar[], $4::varchar[], $5::smallint[], $6::smallint[], $7::jsonb[],
+                     $8::varchar[], $9::timestamptz[], $10::varchar[], $11::text[]) AS x(p, s, t, c, ty, l, md, pl, fs, r, st)
+       RETURNING id, project_id, short_id`,
+      [
+        issues.map((i) => i.projectId),
+        issues.map((i) => i.shortId),
+        issues.map((i) => i.title),
+        issues.map((i) => i.culprit),
+        issues.map((i) => i.type),
+        issues.map((i) => i.level),
+        issues.map((i) => JSON.stringify(i.metadata)),
+        issues.map((i) => i.platform),
+        issues.map((i) => i.firstSeen.toISOString()),
+        issues.map((i) => i.release),
+        issues.map((i) => i.searchText),
+      ],
+    );
+    const keyOfShortId = new Map(issues.map((i) => [`${i.projectId}:${i.shortId}`, hashKeyOf(i)]));
+    for (const row of created)
+      idOf.set(keyOfShortId.get(`${row.project_id}:${row.short_id}`)!, String(row.id));
+    await m.query(
+      `INSERT INTO issue_hashes (project_id, issue_id, value)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::char(32)[])`,
+      [issues.map((i) => i.projectId), issues.map((i) => idOf.get(hashKeyOf(i))!), issues.map((i) => i.hash)],
+    );
+    return idOf;
+  }
+
+  /**
+   * Adds a batch's tag counts (one upsert, rows in a fixed order so that concurrent batches lock alike); answers,
+   * per issue, how many `user` values it had never seen (its distinct-user growth).
+   */
+  async addTagCounts(m: EntityManager, deltas: IssueTagDelta[]): Promise<Map<string, number>> {
+    const newUsers = new Map<string, number>();
+    if (deltas.length === 0) return newUsers;
+    const list = [...deltas].sort(
+      (a, b) =>
+        Number(a.issueId) - Number(b.issueId) || compareText(a.key, b.key) || compareText(a.value, b.value),
+    );
+    const rows: Array<{ issue_id: string; key: string; inserted: boolean }> = await m.query(
+      `INSERT INTO issue_tags (issue_id, key, value, count, first_seen, last_seen)
+       SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
+       ON CONFLICT (issue_id, key, value) DO UPDATE SET
+         count = issue_tags.count + EXCLUDED.count,
+         first_seen = LEAST(issue_tags.first_seen, EXCLUDED.first_seen),
+         last_seen = GREATEST(issue_tags.last_seen, EXCLUDED.last_seen)
+       RETURNING issue_id, key, (xmax = 0) AS inserted`,
+      [
+        list.map((r) => r.issueId),
+        list.map((r) => r.key.slice(0, 200)),
+        list.map((r) => r.value.slice(0, 200)),
+        list.map((r) => r.count),
+        list.map((r) => r.firstSeen.toISOString()),
+        list.map((r) => r.lastSeen.toISOString()),
+      ],
+    );
+    for (const row of rows) {
+      const issueId = String(row.issue_id);
+      if (row.key === 'user' && row.inserted) newUsers.set(issueId, (newUsers.get(issueId) ?? 0) + 1);
+    }
+    return newUsers;
+  }
+
+  /**
+   * Adds a batch's counts, users, first/last seen, latest level and release to its issues (locked in id order);
+   * a resolved issue that gets an event reopens (`REGRESSED`). Answers the ids of the issues that reopened.
+   */
+  async addEventDeltas(m: EntityManager, deltas: IssueDelta[]): Promise<string[]> {
+    if (deltas.length === 0) return [];
+    const list = [...deltas].sort((a, b) => Number(a.issueId) - Number(b.issueId));
+    const rows = rowsOf<{ id: string; regressed: boolean }>(
+      await m.query(
+        `WITH locked AS (
+         SELECT id, status, status_details, resolved_release FROM issues WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
+       ), v AS (
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::smallint[],
+                              $7::varchar[]) AS x(id, n, users, first_seen, last_seen, level, release)
+       )
+       UPDATE issues i SET
+         count = i.count + v.n,
+         user_count = i.user_count + v.users,
+         first_seen = LEAST(i.first_seen, v.first_seen),
+         last_seen = GREATEST(i.last_seen, v.last_seen),
+         level = CASE WHEN v.last_seen >= i.last_seen THEN v.level ELSE i.level END,
+         last_release = COALESCE(v.release, i.last_release),
+         status = CASE WHEN ${REGRESSED} THEN ${IssueStatus.Unresolved} ELSE i.status END,
+         status_details = CASE WHEN ${REGRESSED} THEN '{}'::jsonb ELSE i.status_details END,
+         resolved_release = CASE WHEN ${REGRESSED} THEN NULL ELSE i.resolved_release END
+       FROM v, locked
+       WHERE i.id = v.id AND locked.id = v.id
+       RETURNING i.id, ${REGRESSED} AS regressed`,
+        [
+          list.map((d) => d.issueId),
+          list.map((d) => d.count),
+          list.map((d) => d.newUsers),
+          list.map((d) => d.firstSeen.toISOString()),
+          list.map((d) => d.lastSeen.toISOString()),
+          list.map((d) => d.level),
+          list.map((d) => d.release),
+        ],
+      ),
+    );
+    return rows.filter((r) => r.regressed).map((r) => String(r.id));
+  }
+
+  /**
+   * Adds a batch's events per issue and hour; in the same round trip, links user reports (also this lib's) that
+   * arrived before their event to the event's issue (a probe of their unique index per event).
+   */
+  async addHourlyCounts(
+    m: EntityManager,
+    deltas: IssueHourDelta[],
+    reports: EventIssueLink[],
+  ): Promise<void> {
+    const list = [...deltas].sort(
+      (a, b) => Number(a.issueId) - Number(b.issueId) || a.hour.getTime() - b.hour.getTime(),
+    );
+    await m.query(
+      `WITH linked AS (
+         UPDATE user_reports ur SET issue_id = x.i
+           FROM unnest($4::bigint[], $5::uuid[], $6::bigint[]) AS x(p, e, i)
+          WHERE ur.project_id = x.p AND ur.event_id = x.e AND ur.issue_id IS NULL
+       )
+       INSERT INTO issue_hourly_counts (issue_id, hour, count)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::int[])
+       ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hourly_counts.count + EXCLUDED.count`,
+      [
+        list.map((d) => d.issueId),
+        list.map((d) => d.hour.toISOString()),
+        list.map((d) => d.count),
+        reports.map((r) => r.projectId),
+        reports.map((r) => r.eventId),
+        reports.map((r) => r.issueId),
+      ],
+    );
   }
 }

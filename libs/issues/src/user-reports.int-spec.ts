@@ -3,7 +3,7 @@ import { ensurePartitions } from '@app/partitioning';
 import { DomainTestApp, startDomainApp } from '@app/testing';
 import { IssuesModule } from './issues.module';
 import { UserReportsMaintenance } from './user-reports-maintenance.service';
-import { saveUserReports } from './user-reports';
+import { UserReportsRepository } from './user-reports.repository';
 
 const STORED = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const UNSTORED = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -40,13 +40,15 @@ describe('user reports (PostgreSQL)', () => {
 
   it('links reports to the issue of a stored event, ignores a second report and drops deleted projects', async () => {
     expect(
-      await saveUserReports(client, [
-        report(STORED, 'first'),
-        report(STORED, 'second'),
-        report(UNSTORED, 'early'),
-        report(UNSTORED, 'gone project', 99),
-      ]),
-    ).toBe(2);
+      await t.app
+        .get(UserReportsRepository)
+        .insertAtIngest([
+          report(STORED, 'first'),
+          report(STORED, 'second'),
+          report(UNSTORED, 'early'),
+          report(UNSTORED, 'gone project', 99),
+        ]),
+    ).toEqual(new Set([`1:${STORED}`, `1:${UNSTORED}`]));
     const rows: unknown[] = await client.query(
       `SELECT replace(event_id::text, '-', '') AS event_id, issue_id, comments FROM user_reports ORDER BY comments`,
     );
@@ -63,7 +65,9 @@ describe('user reports (PostgreSQL)', () => {
       [UNSTORED],
     );
     const old = 'cccccccccccccccccccccccccccccccc';
-    await saveUserReports(client, [report(old, 'ancient', 1, new Date(Date.now() - 100 * 86_400_000))]);
+    await t.app
+      .get(UserReportsRepository)
+      .insertAtIngest([report(old, 'ancient', 1, new Date(Date.now() - 100 * 86_400_000))]);
     expect(await t.app.get(UserReportsMaintenance).run(90)).toEqual({ linked: 1, deleted: 1 });
     const rows: unknown[] = await client.query(`SELECT issue_id FROM user_reports ORDER BY id`);
     expect(rows).toEqual([{ issue_id: '1' }, { issue_id: '1' }]);

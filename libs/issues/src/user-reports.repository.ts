@@ -4,7 +4,21 @@ import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '@app/core';
 import { UserReportEntity } from './entities/user-report.entity';
 
-/** All SQL on `user_reports`, but the ingest-time insert (see `saveUserReports`). */
+/** A user report ready to store: the shape of the `user_reports` table. */
+export interface NewUserReport {
+  projectId: number;
+  /** 32 lowercase hex. */
+  eventId: string;
+  name: string;
+  email: string;
+  comments: string;
+  created: Date;
+}
+
+/**
+ * All SQL on `user_reports` (ingest links reports that arrived before their event as it stores the event, see
+ * `IssuesRepository.addHourlyCounts`).
+ */
 @Injectable()
 export class UserReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -98,5 +112,40 @@ export class UserReportsRepository {
       [days],
     );
     return rowsOf<unknown>(rows).length;
+  }
+
+  /**
+   * Stores user reports as ingest receives them, each linked to the issue of its event when that event is stored
+   * already (otherwise the event links it when ingest stores it). A second report about the same event is
+   * ignored, as GlitchTip does; reports of projects deleted meanwhile are dropped. One statement, which reads the
+   * event's issue and the project's existence where it writes. Returns the `projectId:eventId` of those stored.
+   */
+  async insertAtIngest(reports: NewUserReport[]): Promise<Set<string>> {
+    // The first report about an event wins, within the batch as against stored ones.
+    const firsts = new Map<string, NewUserReport>();
+    for (const r of reports)
+      if (!firsts.has(`${r.projectId}:${r.eventId}`)) firsts.set(`${r.projectId}:${r.eventId}`, r);
+    reports = [...firsts.values()];
+    if (reports.length === 0) return new Set();
+    const rows: Array<{ project_id: string; event_id: string }> = await this.dataSource.query(
+      `INSERT INTO user_reports (project_id, issue_id, event_id, name, email, comments, created)
+       SELECT x.p,
+              (SELECT e.issue_id FROM events e WHERE e.event_id = x.e AND e.project_id = x.p LIMIT 1),
+              x.e, x.n, x.m, x.c, x.t
+         FROM unnest($1::bigint[], $2::uuid[], $3::varchar[], $4::varchar[], $5::text[], $6::timestamptz[])
+              AS x(p, e, n, m, c, t)
+         JOIN projects pr ON pr.id = x.p
+       ON CONFLICT (project_id, event_id) DO NOTHING
+       RETURNING project_id, replace(event_id::text, '-', '') AS event_id`,
+      [
+        reports.map((r) => r.projectId),
+        reports.map((r) => r.eventId),
+        reports.map((r) => r.name),
+        reports.map((r) => r.email),
+        reports.map((r) => r.comments),
+        reports.map((r) => r.created.toISOString()),
+      ],
+    );
+    return new Set(rows.map((r) => `${r.project_id}:${r.event_id}`));
   }
 }

@@ -1,7 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '@app/core';
+
+/** A name (environment, release version) a project's events used, in that project's organization. */
+export interface ProjectNamedItem {
+  projectId: number;
+  organizationId: string;
+  name: string;
+}
+
+/**
+ * Creates the organization-wide rows of `table` for the names not known yet and links them to the projects (two
+ * statements, rows in a fixed order so that concurrent batches lock alike).
+ */
+export async function addNamesToProjects(
+  m: EntityManager,
+  names: ProjectNamedItem[],
+  tables: { table: string; nameColumn: string; link: string; linkColumn: string },
+): Promise<void> {
+  if (names.length === 0) return;
+  const { table, nameColumn, link, linkColumn } = tables;
+  const list = [...names].sort((a, b) => (a.organizationId + a.name < b.organizationId + b.name ? -1 : 1));
+  await m.query(
+    `INSERT INTO ${table} (organization_id, ${nameColumn})
+     SELECT DISTINCT o, n FROM unnest($1::bigint[], $2::varchar[]) AS x(o, n) ORDER BY o, n
+     ON CONFLICT DO NOTHING`,
+    [list.map((p) => p.organizationId), list.map((p) => p.name)],
+  );
+  await m.query(
+    `INSERT INTO ${link} (project_id, ${linkColumn})
+     SELECT x.p, t.id FROM unnest($1::bigint[], $2::bigint[], $3::varchar[]) AS x(p, o, n)
+       JOIN ${table} t ON t.organization_id = x.o AND t.${nameColumn} = x.n
+     ON CONFLICT DO NOTHING`,
+    [list.map((p) => p.projectId), list.map((p) => p.organizationId), list.map((p) => p.name)],
+  );
+}
 
 export type EnvironmentVisibility = 'all' | 'hidden' | 'visible';
 
@@ -80,6 +114,16 @@ export class EnvironmentsRepository {
     );
     const row = rows[0];
     return row ? { id: Number(row.id), name: row.name, isHidden: row.is_hidden } : null;
+  }
+
+  /** The environments ingest saw in events: created per organization and linked to their projects. */
+  addToProjects(m: EntityManager, environments: ProjectNamedItem[]): Promise<void> {
+    return addNamesToProjects(m, environments, {
+      table: 'environments',
+      nameColumn: 'name',
+      link: 'environment_projects',
+      linkColumn: 'environment_id',
+    });
   }
 }
 

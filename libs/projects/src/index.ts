@@ -8,4 +8,5 @@ export * from './project-keys.repository';
 export * from './projects.module';
 export * from './projects.repository';
 export * from './projects.service';
+export * from './releases.repository';
 export * from './user-project-alerts.repository';

@@ -10,12 +10,14 @@ import { ProjectKeyInvalidation } from './project-key-invalidation';
 import { ProjectKeysRepository } from './project-keys.repository';
 import { ProjectsRepository } from './projects.repository';
 import { ProjectsService } from './projects.service';
+import { ReleasesRepository } from './releases.repository';
 import { UserProjectAlertsRepository } from './user-project-alerts.repository';
 
 const REPOSITORIES = [
   ProjectsRepository,
   ProjectKeysRepository,
   EnvironmentsRepository,
+  ReleasesRepository,
   UserProjectAlertsRepository,
 ];
 

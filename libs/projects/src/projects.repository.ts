@@ -223,4 +223,27 @@ export class ProjectsRepository {
       teamId,
     ]);
   }
+
+  /** The organization of each of `projectIds` that still exists. */
+  async organizationIdsOf(projectIds: number[]): Promise<Map<number, string>> {
+    const rows: Array<{ id: string; organization_id: string }> = await this.dataSource.query(
+      `SELECT id, organization_id FROM projects WHERE id = ANY($1::bigint[])`,
+      [projectIds],
+    );
+    return new Map(rows.map((p) => [Number(p.id), String(p.organization_id)]));
+  }
+
+  /** Sets each project's first event, when it has none yet, to the earliest of `received` given for it. */
+  async markFirstEvents(
+    m: EntityManager,
+    events: Array<{ projectId: number; received: Date }>,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await m.query(
+      `UPDATE projects SET first_event = v.first FROM
+         (SELECT p, min(t) AS first FROM unnest($1::bigint[], $2::timestamptz[]) AS x(p, t) GROUP BY p) v
+       WHERE projects.id = v.p AND projects.first_event IS NULL`,
+      [events.map((e) => e.projectId), events.map((e) => e.received.toISOString())],
+    );
+  }
 }

@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+// Relative, not '@app/core': the Jest global setup loads this file without the module name mapping.
 import { MIGRATIONS } from '../../core/src/database/migrations';
 
 export const TEST_PG_ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /**
- * The migrated template, named after its migrations: worktrees with different migrations share one PostgreSQL,
- * and one template name made each test run rebuild it under the others' running tests.
+ * The migrated template, named after the migrations it holds: checkouts with other migrations (worktrees testing
+ * against the same server at the same time) each get their own instead of rebuilding one another's mid-run.
  */
-export const TEST_TEMPLATE_DB = `gt_test_template_${createHash('sha256')
-  .update(MIGRATIONS.map((m) => new m().name).join(','))
+export const TEST_TEMPLATE_DB = `gt_test_template_${createHash('sha1')
+  .update(MIGRATIONS.map((m) => m.name).join(','))
   .digest('hex')
   .slice(0, 12)}`;
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

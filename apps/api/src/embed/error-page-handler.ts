@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
+import { AppConfig, IngestQueue } from '@app/core';
+import { IngestJobData } from '@app/ingest';
 import { IngestError, normalizeEventId, normalizePublicKey, parseDsn, readBody } from '@app/ingest';
 import { IngestKeyInfo, KeyStoreUnavailableError } from '@app/projects';
 import { type KeyLookup, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../ingest/ingest-handler';

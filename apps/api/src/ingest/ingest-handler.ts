@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { AppConfig, IngestJobData, IngestQueue } from '@app/core';
+import { AppConfig, IngestQueue } from '@app/core';
 import {
   cspReportsToEvents,
   decodeStoreBody,
   extractSentryKey,
   IngestError,
+  IngestJobData,
+  OutcomeRecorder,
   InvalidUserReportError,
   normalizeEventId,
   normalizePublicKey,
@@ -19,7 +21,6 @@ import {
 } from '@app/ingest';
 import { IngestKeyInfo, KeyStoreUnavailableError } from '@app/projects';
 import { clientIp } from '../common/client-address';
-import { ItemCounter } from './item-counter';
 import { answerLastResort, headerSafeText, sendJson } from './send-json';
 
 type Endpoint = 'store' | 'envelope' | 'security';
@@ -61,8 +62,8 @@ export class IngestHandler {
   constructor(
     private readonly config: AppConfig,
     private readonly keys: KeyLookup,
-    private readonly queue: IngestQueue,
-    private readonly counter: ItemCounter,
+    private readonly queue: IngestQueue<IngestJobData>,
+    private readonly outcomes: OutcomeRecorder,
   ) {}
 
   /** Returns false when the request is not for an ingest route (Express then handles it). */
@@ -163,7 +164,7 @@ export class IngestHandler {
     const event = parseJsonObject(text, 'event');
     const eventId = normalizeEventId(event.event_id) ?? newEventId();
     if (event.type === 'transaction') {
-      this.counter.add(info.projectId, 'transaction');
+      this.outcomes.record(info.projectId, 'transaction', 'ignored', 'unsupported_type');
       return eventId;
     }
     await this.enqueue({
@@ -222,7 +223,7 @@ export class IngestHandler {
     for (const item of envelope.items) {
       const type = item.header.type;
       if (type !== 'event' && type !== 'feedback' && type !== 'user_report') {
-        this.counter.add(info.projectId, type);
+        this.outcomes.record(info.projectId, type, 'ignored', 'unsupported_type');
         continue;
       }
       this.checkEventSize(item.payload.length, type);
@@ -255,6 +256,7 @@ export class IngestHandler {
       this.logger.error(`could not enqueue event ${job.eventId}: ${(error as Error).message}`);
       throw new IngestError(503, 'the event queue is unavailable, retry later');
     }
+    this.outcomes.record(job.projectId, job.kind, 'accepted', '', 1, job.receivedAt);
   }
 
   private send(

@@ -1,16 +1,28 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, createJobQueue, IngestJobData, JobQueue } from '@app/core';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { APP_CONFIG, AppConfig, createJobQueue, declareJob, JobMap, JobQueue } from '@app/core';
+import { IngestJobData } from '@app/ingest';
 import { AlertDeliveryService, AlertEvaluationService } from '@app/alerts';
 
 export const ALERT_QUEUE = 'alert-delivery';
-export const AlertJob = { Deliver: 'deliver', Sweep: 'sweep' } as const;
+/** The jobs of the alert-delivery queue (they carry no payload: each claims what is due). */
+export const AlertJobs = {
+  Deliver: declareJob<Record<string, never>>(ALERT_QUEUE, 'deliver'),
+  Sweep: declareJob<Record<string, never>>(ALERT_QUEUE, 'sweep'),
+} as const;
 
 /**
  * Alerts in the worker: rules are evaluated after each stored batch, deliveries run as jobs of their own queue,
  * and a timer (ALERT_POLL_INTERVAL_MS) enqueues the retries that became due and a sweep of recently seen issues.
  */
 @Injectable()
-export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertsProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertsProcessor.name);
   readonly queue: JobQueue;
   private timer: NodeJS.Timeout | null = null;
@@ -19,13 +31,21 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly evaluation: AlertEvaluationService,
     private readonly delivery: AlertDeliveryService,
+    private readonly jobs: JobMap,
   ) {
     this.queue = createJobQueue(config, ALERT_QUEUE);
   }
 
+  onModuleInit(): void {
+    this.jobs.handle(AlertJobs.Deliver, () => this.delivery.deliverDue());
+    this.jobs.handle(AlertJobs.Sweep, () => this.evaluation.sweep());
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    void this.queue.process(AlertJob.Deliver, 1, () => this.delivery.deliverDue());
-    void this.queue.process(AlertJob.Sweep, 1, () => this.evaluation.sweep());
+    for (const job of [AlertJobs.Deliver, AlertJobs.Sweep]) {
+      const handler = this.jobs.handlerOf(job);
+      void this.queue.process(job.name, 1, () => handler({}));
+    }
     await this.queue.isReady();
     const interval = this.config.alerts.pollIntervalMs;
     this.timer = setInterval(() => void this.tick(), interval);
@@ -46,7 +66,7 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
         receivedSince: new Date(Math.min(...jobs.map((j) => j.receivedAt))),
         regressedIssueIds,
       });
-      if (created) await this.enqueue(AlertJob.Deliver);
+      if (created) await this.enqueue(AlertJobs.Deliver.name);
     } catch (error) {
       this.logger.error(`alert evaluation after a batch failed: ${(error as Error).message}`);
     }
@@ -54,8 +74,8 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
 
   private async tick(): Promise<void> {
     try {
-      await this.enqueue(AlertJob.Deliver);
-      await this.enqueue(AlertJob.Sweep);
+      await this.enqueue(AlertJobs.Deliver.name);
+      await this.enqueue(AlertJobs.Sweep.name);
     } catch (error) {
       this.logger.warn(`could not enqueue alert jobs: ${(error as Error).message}`);
     }
@@ -64,7 +84,7 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnApplicationShu
   /** One job per name and poll interval: replicas enqueueing in the same interval add one. */
   private async enqueue(name: string): Promise<void> {
     const slot = Math.floor(Date.now() / this.config.alerts.pollIntervalMs);
-    const extra = name === AlertJob.Deliver ? `:${Date.now()}` : '';
+    const extra = name === AlertJobs.Deliver.name ? `:${Date.now()}` : '';
     await this.queue.add(name, {}, { jobId: `${name}:${slot}${extra}`, removeOnComplete: 100 });
   }
 }

@@ -1,6 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IngestConsumer, IngestJobData, Transactions } from '@app/core';
-import { EventIngestService } from '@app/ingest';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { IngestConsumer, JobMap, Transactions } from '@app/core';
+import { EventIngestService, IngestJobData, IngestJobs, OutcomeRecorder } from '@app/ingest';
 import { AlertsProcessor } from './alerts.processor';
 import { DatabaseAvailability } from './database-availability';
 
@@ -9,12 +16,14 @@ import { DatabaseAvailability } from './database-availability';
  * when the database is unreachable: then the batch waits here until it answers, so an outage spends no attempt.
  */
 @Injectable()
-export class EventIngestProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventIngestProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventIngestProcessor.name);
   private readonly database: DatabaseAvailability;
 
   constructor(
-    @Inject(IngestConsumer) private readonly consumer: IngestConsumer,
+    @Inject(IngestConsumer) private readonly consumer: IngestConsumer<IngestJobData>,
+    private readonly jobs: JobMap,
+    private readonly outcomes: OutcomeRecorder,
     private readonly ingest: EventIngestService,
     transactions: Transactions,
     private readonly alerts: AlertsProcessor,
@@ -22,8 +31,12 @@ export class EventIngestProcessor implements OnApplicationBootstrap, OnApplicati
     this.database = new DatabaseAvailability({ probe: () => transactions.ping() });
   }
 
+  onModuleInit(): void {
+    this.jobs.handle(IngestJobs.Batch, (jobs) => this.process(jobs));
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start((jobs) => this.process(jobs));
+    await this.consumer.start(this.jobs.handlerOf(IngestJobs.Batch));
     this.logger.log('Consuming the event-ingest queue');
   }
 
@@ -31,6 +44,8 @@ export class EventIngestProcessor implements OnApplicationBootstrap, OnApplicati
     // Batches waiting for the database go back to the queue instead of holding the shutdown.
     this.database.stop();
     await this.consumer.stop();
+    // The outcomes of the batches finished while stopping.
+    await this.outcomes.flush();
   }
 
   async process(jobs: IngestJobData[]): Promise<void> {

@@ -1,13 +1,23 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, createJobQueue, JobQueue, QueueName } from '@app/core';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { APP_CONFIG, AppConfig, createJobQueue, declareJob, JobMap, JobQueue, QueueName } from '@app/core';
 import { IssuesService, UserReportsMaintenance } from '@app/issues';
 import { PartitionsRepository } from '@app/partitioning';
 
-export const MaintenanceJob = { Partitions: 'partitions' } as const;
+/** The jobs of the maintenance queue (they carry no payload). */
+export const MaintenanceJobs = {
+  Partitions: declareJob<Record<string, never>>(QueueName.Maintenance, 'partitions'),
+} as const;
 
 /** Partition upkeep as a queued job, so that however many workers run, each tick runs once. */
 @Injectable()
-export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MaintenanceProcessor implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceProcessor.name);
   readonly queue: JobQueue;
 
@@ -16,12 +26,21 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
     private readonly partitions: PartitionsRepository,
     private readonly issues: IssuesService,
     private readonly userReports: UserReportsMaintenance,
+    private readonly jobs: JobMap,
   ) {
     this.queue = createJobQueue(config, QueueName.Maintenance);
   }
 
+  onModuleInit(): void {
+    this.jobs.handle(MaintenanceJobs.Partitions, () => this.maintainPartitions());
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    void this.queue.process(MaintenanceJob.Partitions, 1, () => this.maintainPartitions());
+    const partitions = MaintenanceJobs.Partitions;
+    const handler = this.jobs.handlerOf(partitions);
+    void this.queue.process(partitions.name, 1, (job?: { data?: Record<string, never> }) =>
+      handler(job?.data ?? {}),
+    );
     await this.queue.isReady();
   }
 
@@ -31,11 +50,10 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, OnApplicati
 
   /** Deterministic job id per tick: replicas enqueueing the same tick add one job. */
   async enqueuePartitionMaintenance(tick: string): Promise<void> {
-    await this.queue.add(
-      MaintenanceJob.Partitions,
-      {},
-      { jobId: `partitions:${tick}`, removeOnComplete: 50 },
-    );
+    await this.queue.add(MaintenanceJobs.Partitions.name, {} satisfies Record<string, never>, {
+      jobId: `partitions:${tick}`,
+      removeOnComplete: 50,
+    });
   }
 
   async maintainPartitions(): Promise<{

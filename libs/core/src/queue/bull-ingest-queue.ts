@@ -4,9 +4,10 @@ import {
   BatchPostponedError,
   IngestBatchHandler,
   IngestConsumer,
-  IngestJobData,
   IngestQueue,
   IngestQueueStats,
+  QueueItem,
+  QueueItemGroup,
   QueueName,
   QueueUnavailableError,
 } from './ingest-queue';
@@ -41,7 +42,7 @@ export async function bullQueueStats(queue: Bull.Queue): Promise<IngestQueueStat
   let oldestAcceptedAt: number | null = null;
   for (const job of oldest) {
     if (!job) continue;
-    const events = job.data ? eventsOfJob(job.data) : [];
+    const events = itemsOfJob(job);
     for (const at of [job.timestamp, ...events.map((e) => e.receivedAt)]) {
       if (typeof at === 'number' && Number.isFinite(at))
         oldestAcceptedAt = Math.min(oldestAcceptedAt ?? at, at);
@@ -57,19 +58,9 @@ export async function bullQueueStats(queue: Bull.Queue): Promise<IngestQueueStat
   };
 }
 
-/**
- * What an ingest job holds: several accepted events (the producer groups the events that arrive while its
- * previous `add` is on its way to Redis). Jobs holding one `IngestJobData` directly, as written before grouping
- * existed, are still consumed.
- */
-export interface IngestJobGroup {
-  events: IngestJobData[];
-}
-
-export function eventsOfJob(data: IngestJobGroup | IngestJobData): IngestJobData[] {
-  return Array.isArray((data as IngestJobGroup).events)
-    ? (data as IngestJobGroup).events
-    : [data as IngestJobData];
+/** The items of a job of the ingest queue (none when its data is not a group). */
+export function itemsOfJob<T extends QueueItem>(job: Bull.Job<QueueItemGroup<T>>): T[] {
+  return Array.isArray(job.data?.events) ? job.data.events : [];
 }
 
 export interface BullIngestQueueOptions {
@@ -103,15 +94,15 @@ const DEFAULT_PRODUCER: BullIngestQueueOptions = {
   enqueueTimeoutMs: 5_000,
 };
 
-interface PendingEvent {
-  job: IngestJobData;
+interface PendingEvent<T> {
+  job: T;
   resolve: () => void;
   reject: (error: unknown) => void;
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
 }
 
-function settle(event: PendingEvent, error?: unknown): void {
+function settle(event: PendingEvent<unknown>, error?: unknown): void {
   if (event.settled) return;
   event.settled = true;
   clearTimeout(event.timer);
@@ -136,11 +127,11 @@ function settle(event: PendingEvent, error?: unknown): void {
  * that was already sent may still land once Redis answers: the client then resends an event that is stored, which
  * the worker recognises as a duplicate.
  */
-export class BullIngestQueue extends IngestQueue {
+export class BullIngestQueue<T extends QueueItem = QueueItem> extends IngestQueue<T> {
   private cachedBacklog = 0;
   private backlogCheckedAt = 0;
   private backlogRefresh: Promise<boolean> | null = null;
-  private pending: PendingEvent[] = [];
+  private pending: Array<PendingEvent<T>> = [];
   private addsInFlight = 0;
   /** Moving average of events per job this process added: the backlog in events is about jobs × this. */
   private eventsPerJob = 1;
@@ -159,18 +150,18 @@ export class BullIngestQueue extends IngestQueue {
     });
   }
 
-  enqueue(job: IngestJobData): Promise<void> {
+  enqueue(job: T): Promise<void> {
     if (this.unreachable && this.queue.client.status !== 'ready')
       return Promise.reject(new QueueUnavailableError('Redis is unreachable'));
     return new Promise<void>((resolve, reject) => {
-      const event: PendingEvent = { job, resolve, reject, timer: undefined, settled: false };
+      const event: PendingEvent<T> = { job, resolve, reject, timer: undefined, settled: false };
       event.timer = setTimeout(() => this.timeOut(event), this.options.enqueueTimeoutMs);
       this.pending.push(event);
       this.pump();
     });
   }
 
-  private timeOut(event: PendingEvent): void {
+  private timeOut(event: PendingEvent<T>): void {
     const index = this.pending.indexOf(event);
     if (index !== -1) this.pending.splice(index, 1);
     this.unreachable = true;
@@ -197,7 +188,7 @@ export class BullIngestQueue extends IngestQueue {
       const group = this.takeGroup();
       this.addsInFlight++;
       this.queue
-        .add({ events: group.map((p) => p.job) } satisfies IngestJobGroup)
+        .add({ events: group.map((p) => p.job) } satisfies QueueItemGroup<T>)
         .then(
           () => {
             this.eventsPerJob = 0.9 * this.eventsPerJob + 0.1 * group.length;
@@ -220,7 +211,7 @@ export class BullIngestQueue extends IngestQueue {
     return false;
   }
 
-  private takeGroup(): PendingEvent[] {
+  private takeGroup(): Array<PendingEvent<T>> {
     const { maxEventsPerJob, maxCharsPerJob } = this.options;
     let count = 0;
     let chars = 0;
@@ -278,6 +269,13 @@ export class BullIngestQueue extends IngestQueue {
   }
 }
 
+/** A job handed to the consumer by Bull, settled once the batch holding its items is processed. */
+interface HeldJob<T> {
+  events: T[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 export interface BullIngestConsumerOptions {
   /** Jobs held at once (fetched, waiting for the batch that holds their events to be stored). */
   jobConcurrency: number;
@@ -294,14 +292,14 @@ export interface BullIngestConsumerOptions {
  * unreachable database, its jobs stay held (Bull renews their locks) and at most `jobConcurrency` jobs are taken:
  * consumption pauses without spending attempts.
  */
-export class BullIngestConsumer extends IngestConsumer {
-  private pending: Array<{ events: IngestJobData[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+export class BullIngestConsumer<T extends QueueItem = QueueItem> extends IngestConsumer<T> {
+  private pending: Array<HeldJob<T>> = [];
   private pendingEvents = 0;
   /** Jobs handed to us by Bull and not settled yet (pending or in a batch being processed). */
   private heldJobs = 0;
   private timer: NodeJS.Timeout | null = null;
   private waitedLongEnough = false;
-  private handler: IngestBatchHandler | null = null;
+  private handler: IngestBatchHandler<T> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: BullIngestConsumerOptions;
 
@@ -315,15 +313,16 @@ export class BullIngestConsumer extends IngestConsumer {
     this.options = { jobConcurrency: batchSize, maxBatchesInFlight: 2, ...options };
   }
 
-  async start(handler: IngestBatchHandler): Promise<void> {
+  async start(handler: IngestBatchHandler<T>): Promise<void> {
     this.handler = handler;
-    void this.queue.process(this.options.jobConcurrency, (job: Bull.Job<IngestJobGroup | IngestJobData>) =>
-      this.add(eventsOfJob(job.data)),
+    // A job that is not a group fails (and stays in the failed set for inspection) rather than completing empty.
+    void this.queue.process(this.options.jobConcurrency, (job: Bull.Job<QueueItemGroup<T>>) =>
+      this.add(job.data.events),
     );
     await this.queue.isReady();
   }
 
-  private add(events: IngestJobData[]): Promise<void> {
+  private add(events: T[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.heldJobs++;
       this.pending.push({ events, resolve, reject });
@@ -386,12 +385,10 @@ export class BullIngestConsumer extends IngestConsumer {
    * with every attempt ahead of them; the held jobs then complete. Should Redis refuse the add, the job fails as
    * usual and keeps its remaining attempts.
    */
-  private async handBack(
-    batch: Array<{ events: IngestJobData[]; resolve: () => void; reject: (e: unknown) => void }>,
-  ) {
+  private async handBack(batch: Array<HeldJob<T>>) {
     for (const held of batch) {
       try {
-        await this.queue.add({ events: held.events } satisfies IngestJobGroup);
+        await this.queue.add({ events: held.events } satisfies QueueItemGroup<T>);
         held.resolve();
       } catch (error) {
         held.reject(error);
@@ -399,11 +396,20 @@ export class BullIngestConsumer extends IngestConsumer {
     }
   }
 
+  /**
+   * Stops taking jobs, hands every held job to the handler (which stores its events or, while the database is
+   * unreachable, hands the batch back to the queue), then closes. Pausing first matters: a job Bull fetched while
+   * closing would stay `active` in Redis, unprocessed, until the stalled-job check long after.
+   */
   async stop(): Promise<void> {
-    const closing = this.queue.close();
-    while (this.pending.length > 0) this.flush(true);
-    await Promise.allSettled([...this.inFlight]);
-    await closing;
+    await this.queue.pause(true, true).catch(() => undefined);
+    // A fetch that was under way when pausing delivers its job to `add` a tick later.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0 || this.inFlight.size > 0) {
+      while (this.pending.length > 0) this.flush(true);
+      await Promise.allSettled([...this.inFlight]);
+    }
+    await this.queue.close();
   }
 }
 

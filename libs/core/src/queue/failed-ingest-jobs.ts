@@ -1,10 +1,10 @@
 import Bull from 'bull';
-import { eventsOfJob, IngestJobGroup } from './bull-ingest-queue';
-import { IngestJobData } from './ingest-queue';
+import { itemsOfJob } from './bull-ingest-queue';
+import { QueueItemGroup } from './ingest-queue';
 
 export interface FailedIngestJob {
   id: string;
-  /** Events the job holds (jobs written before grouping hold one). */
+  /** Events the job holds. */
   events: number;
   attemptsMade: number;
   failedAt: string | null;
@@ -17,16 +17,12 @@ function iso(ms: number | undefined): string | null {
   return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
-function eventsOf(job: Bull.Job<IngestJobGroup | IngestJobData>): IngestJobData[] {
-  return job.data && typeof job.data === 'object' ? eventsOfJob(job.data) : [];
-}
-
 /** Jobs in the ingest queue's failed set (Bull keeps the last 1,000), oldest first. */
 export async function listFailedIngestJobs(queue: Bull.Queue): Promise<FailedIngestJob[]> {
   const jobs = (await queue.getFailed(0, -1)).filter((job): job is Bull.Job => Boolean(job));
   return jobs
     .map((job) => {
-      const events = eventsOf(job);
+      const events = itemsOfJob(job);
       const accepted = events.map((e) => e.receivedAt).filter((at) => Number.isFinite(at));
       return {
         id: String(job.id),
@@ -41,17 +37,18 @@ export async function listFailedIngestJobs(queue: Bull.Queue): Promise<FailedIng
 }
 
 /**
- * Puts the events of every failed ingest job (grouped or in the one-event shape of older versions) back in the
- * queue as new jobs with all their attempts, then removes the failed job. The add comes first: a crash in between
- * leaves an event twice in the queue, which the worker stores once.
+ * Puts the events of every failed ingest job back in the queue as new jobs with all their attempts, then removes
+ * the failed job. The add comes first: a crash in between leaves an event twice in the queue, which the worker
+ * stores once. A job whose data is not a group of events is left in the failed set, for inspection.
  */
 export async function requeueFailedIngestJobs(queue: Bull.Queue): Promise<{ jobs: number; events: number }> {
   let jobs = 0;
   let events = 0;
   for (const job of await queue.getFailed(0, -1)) {
     if (!job) continue;
-    const held = eventsOf(job);
-    if (held.length) await queue.add({ events: held } satisfies IngestJobGroup);
+    if (!Array.isArray((job.data as Partial<QueueItemGroup> | null)?.events)) continue;
+    const held = itemsOfJob(job);
+    if (held.length) await queue.add({ events: held } satisfies QueueItemGroup);
     await job.remove();
     jobs++;
     events += held.length;

@@ -3,9 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessIngestQueue } from './in-process-ingest-queue';
 import { unacknowledgedJobs } from './ingest-journal';
-import { IngestJobData } from './ingest-queue';
+import { QueueItem } from './ingest-queue';
 
-function job(n: number, projectId = 1): IngestJobData {
+/** The shape of an ingest item (the ingest lib's own type is not core's to import). */
+interface TestItem extends QueueItem {
+  projectId: number;
+  eventId: string;
+  kind: string;
+}
+
+function job(n: number, projectId = 1): TestItem {
   return {
     projectId,
     eventId: n.toString(16).padStart(32, '0'),
@@ -19,7 +26,12 @@ describe('InProcessIngestQueue', () => {
   let dataDir: string;
   const journalDir = () => join(dataDir, 'ingest-queue');
   const open = (options: Partial<{ batchSize: number; batchWaitMs: number; drainTimeoutMs: number }> = {}) =>
-    InProcessIngestQueue.open(dataDir, { batchSize: 3, batchWaitMs: 20, ...options });
+    InProcessIngestQueue.open<TestItem>(dataDir, {
+      batchSize: 3,
+      batchWaitMs: 20,
+      pendingKey: (item) => `${(item as TestItem).projectId}:${(item as TestItem).eventId}`,
+      ...options,
+    });
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'gt-queue-'));
@@ -89,7 +101,9 @@ describe('InProcessIngestQueue', () => {
     await queue.consumer.stop();
     await queue.close();
     expect(calls).toBeGreaterThanOrEqual(1);
-    expect(unacknowledgedJobs(journalDir()).map((r) => r.job.eventId)).toEqual([job(1).eventId]);
+    expect(unacknowledgedJobs(journalDir()).map((r) => (r.job as TestItem).eventId)).toEqual([
+      job(1).eventId,
+    ]);
   });
 
   it('refuses a second queue on the same data directory', () => {

@@ -7,9 +7,9 @@ import {
   BatchPostponedError,
   IngestBatchHandler,
   IngestConsumer,
-  IngestJobData,
   IngestQueue,
   IngestQueueStats,
+  QueueItem,
 } from './ingest-queue';
 
 export interface InProcessQueueOptions {
@@ -17,18 +17,20 @@ export interface InProcessQueueOptions {
   batchWaitMs: number;
   /** How long `stop()` keeps processing what was accepted before it gives up and leaves the rest journaled. */
   drainTimeoutMs?: number;
+  /** Items with the same key as a pending one are resends: dropped (by default none is). */
+  pendingKey?: (item: QueueItem) => string | null;
 }
 
 /** The consuming side of `InProcessIngestQueue`, handed to the worker's processor. */
-class InProcessIngestConsumer extends IngestConsumer {
+class InProcessIngestConsumer<T extends QueueItem> extends IngestConsumer<T> {
   constructor(
-    private readonly begin: (handler: IngestBatchHandler) => void,
+    private readonly begin: (handler: IngestBatchHandler<T>) => void,
     private readonly end: () => Promise<void>,
   ) {
     super();
   }
 
-  async start(handler: IngestBatchHandler): Promise<void> {
+  async start(handler: IngestBatchHandler<T>): Promise<void> {
     this.begin(handler);
   }
 
@@ -37,14 +39,9 @@ class InProcessIngestConsumer extends IngestConsumer {
   }
 }
 
-interface PendingJob extends JournalRecord {
+interface PendingJob<T extends QueueItem> extends JournalRecord<T> {
   /** When it was accepted (0 for jobs replayed from the journal: due at once). */
   at: number;
-}
-
-/** A user report shares its event's id: it is not a resend of that event. */
-function pendingKey(job: IngestJobData): string {
-  return `${job.kind === 'user_report' ? 'r' : 'e'}:${job.projectId}:${job.eventId}`;
 }
 
 /**
@@ -55,9 +52,9 @@ function pendingKey(job: IngestJobData): string {
  * returns; whatever a crash or the drain timeout leaves behind is replayed at the next start. A replayed job that
  * had in fact been stored just before a crash is recognised as a duplicate by the ingest use case.
  */
-export class InProcessIngestQueue extends IngestQueue {
+export class InProcessIngestQueue<T extends QueueItem = QueueItem> extends IngestQueue<T> {
   private readonly logger = new Logger('IngestQueue');
-  private readonly pending: PendingJob[] = [];
+  private readonly pending: Array<PendingJob<T>> = [];
   /** `pendingKey` of pending jobs: a resend of a queued event is dropped. */
   private readonly keys = new Set<string>();
   private wake: (() => void) | null = null;
@@ -68,12 +65,12 @@ export class InProcessIngestQueue extends IngestQueue {
   private leftoverReported = false;
   /** Jobs at the head of `pending` handed to the handler and not acknowledged yet. */
   private inBatch = 0;
-  readonly consumer: IngestConsumer;
+  readonly consumer: IngestConsumer<T>;
 
   private constructor(
     private readonly journal: IngestJournal,
     private readonly lock: PidLock,
-    replay: JournalRecord[],
+    replay: Array<JournalRecord<T>>,
     private readonly options: InProcessQueueOptions,
   ) {
     super();
@@ -92,23 +89,24 @@ export class InProcessIngestQueue extends IngestQueue {
    * Opens (and locks) the journal under `dataDir`, picking up the jobs a previous process accepted but did not
    * finish.
    */
-  static open(dataDir: string, options: InProcessQueueOptions): InProcessIngestQueue {
+  static open<T extends QueueItem>(dataDir: string, options: InProcessQueueOptions): InProcessIngestQueue<T> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const lock = acquirePidLock(join(dataDir, 'ingest-queue.lock'));
     try {
       const { journal, pending } = IngestJournal.open(join(dataDir, 'ingest-queue'), (m) =>
         new Logger('IngestQueue').warn(m),
       );
-      return new InProcessIngestQueue(journal, lock, pending, options);
+      return new InProcessIngestQueue<T>(journal, lock, pending as Array<JournalRecord<T>>, options);
     } catch (error) {
       lock.release();
       throw error;
     }
   }
 
-  async enqueue(job: IngestJobData): Promise<void> {
+  async enqueue(job: T): Promise<void> {
     if (this.closed) throw new Error('the ingest queue is closed');
-    if (this.keys.has(pendingKey(job))) return;
+    const key = this.options.pendingKey?.(job);
+    if (key != null && this.keys.has(key)) return;
     const seq = this.journal.append(job);
     this.push({ seq, job, at: Date.now() });
     if (this.pending.length === 1 || this.pending.length >= this.options.batchSize) this.notify();
@@ -140,9 +138,10 @@ export class InProcessIngestQueue extends IngestQueue {
     this.lock.release();
   }
 
-  private push(job: PendingJob): void {
+  private push(job: PendingJob<T>): void {
     this.pending.push(job);
-    this.keys.add(pendingKey(job.job));
+    const key = this.options.pendingKey?.(job.job);
+    if (key != null) this.keys.add(key);
   }
 
   private notify(): void {
@@ -165,7 +164,7 @@ export class InProcessIngestQueue extends IngestQueue {
     });
   }
 
-  private async consume(handler: IngestBatchHandler): Promise<void> {
+  private async consume(handler: IngestBatchHandler<T>): Promise<void> {
     let failures = 0;
     for (;;) {
       if (this.stopping && (this.pending.length === 0 || Date.now() >= this.drainDeadline)) return;
@@ -199,7 +198,10 @@ export class InProcessIngestQueue extends IngestQueue {
       failures = 0;
       this.inBatch = 0;
       this.pending.splice(0, batch.length);
-      for (const b of batch) this.keys.delete(pendingKey(b.job));
+      for (const b of batch) {
+        const key = this.options.pendingKey?.(b.job);
+        if (key != null) this.keys.delete(key);
+      }
       this.journal.ack(batch.at(-1)!.seq);
     }
   }

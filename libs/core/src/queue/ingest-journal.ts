@@ -10,11 +10,11 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { IngestJobData } from './ingest-queue';
+import { QueueItem } from './ingest-queue';
 
-export interface JournalRecord {
+export interface JournalRecord<T extends QueueItem = QueueItem> {
   seq: number;
-  job: IngestJobData;
+  job: T;
 }
 
 interface Segment {
@@ -29,7 +29,7 @@ const SEGMENT = /^segment-(\d+)\.jsonl$/;
 
 function readSegments(dir: string, onWarning: (message: string) => void) {
   const segments: Segment[] = [];
-  const records = new Map<number, IngestJobData>();
+  const records = new Map<number, QueueItem>();
   let acked = 0;
   let maxSeq = 0;
   const files = readdirSync(dir)
@@ -43,7 +43,7 @@ function readSegments(dir: string, onWarning: (message: string) => void) {
     let lastSeq = 0;
     lines.forEach((line, index) => {
       if (!line) return;
-      let entry: { s?: number; j?: IngestJobData; a?: number };
+      let entry: { s?: number; j?: QueueItem; a?: number };
       try {
         entry = JSON.parse(line) as typeof entry;
       } catch {
@@ -120,7 +120,7 @@ export class IngestJournal {
   }
 
   /** Records an accepted job; returns its sequence number. Throws if the disk refuses the write. */
-  append(job: IngestJobData): number {
+  append(job: QueueItem): number {
     const seq = this.nextSeq++;
     this.write(`${JSON.stringify({ s: seq, j: job })}\n`);
     this.current.lastSeq = seq;

@@ -1,19 +1,19 @@
-/** What the api hands to the worker for one accepted event. Kept small: ids and the raw JSON text. */
-export interface IngestJobData {
-  projectId: number;
-  /** 32 lowercase hex. */
-  eventId: string;
-  /** Epoch milliseconds when the api accepted the request. */
+/**
+ * What the ingest queue needs to know of an item: when it was accepted (for the backlog's age) and its payload
+ * (whose length sizes the jobs). The item types themselves, and what they mean, belong to the ingest lib.
+ */
+export interface QueueItem {
+  /** Epoch milliseconds when the api accepted it. */
   receivedAt: number;
-  /**
-   * `user_report`: a legacy user report (`eventId` is the event it is about); `feedback`: a user feedback event
-   * (`eventId` is the feedback's own id).
-   */
-  kind: 'event' | 'csp' | 'user_report' | 'feedback';
-  /** The item's JSON exactly as received, decompressed. */
   payload: string;
-  clientIp?: string;
-  sentryClient?: string;
+}
+
+/**
+ * What a Bull ingest job holds: several accepted items (the producer groups the items that arrive while its
+ * previous `add` is on its way to Redis).
+ */
+export interface QueueItemGroup<T extends QueueItem = QueueItem> {
+  events: T[];
 }
 
 /** What `/_health/` reports about the ingest queue. Counts are jobs (a Bull job may hold several events). */
@@ -52,22 +52,22 @@ export class BatchPostponedError extends Error {
  * The queue between ingest and processing. Bull on Redis in production; an in-process implementation in
  * all-in-one mode. Nothing else knows which one runs.
  */
-export abstract class IngestQueue {
-  abstract enqueue(job: IngestJobData): Promise<void>;
+export abstract class IngestQueue<T extends QueueItem = QueueItem> {
+  abstract enqueue(job: T): Promise<void>;
   /** Jobs accepted but not processed yet (an estimate is fine). */
   abstract backlog(): Promise<number>;
   abstract stats(): Promise<IngestQueueStats>;
   abstract close(): Promise<void>;
 }
 
-export type IngestBatchHandler = (jobs: IngestJobData[]) => Promise<void>;
+export type IngestBatchHandler<T extends QueueItem = QueueItem> = (jobs: T[]) => Promise<unknown>;
 
 /**
  * The consuming side: delivers jobs in batches; a batch that throws is retried (one that throws
  * `BatchPostponedError` is kept without counting an attempt).
  */
-export abstract class IngestConsumer {
-  abstract start(handler: IngestBatchHandler): Promise<void>;
+export abstract class IngestConsumer<T extends QueueItem = QueueItem> {
+  abstract start(handler: IngestBatchHandler<T>): Promise<void>;
   /** Stop taking new jobs and finish the ones in hand. */
   abstract stop(): Promise<void>;
 }

@@ -8,7 +8,11 @@ import { createBullQueue } from './bull-ingest-queue';
  */
 export interface JobQueue {
   add(name: string, data: object, options: { jobId: string; removeOnComplete?: number }): Promise<unknown>;
-  process(name: string, concurrency: number, handler: () => Promise<unknown>): Promise<void>;
+  process(
+    name: string,
+    concurrency: number,
+    handler: (job?: { data?: any }) => Promise<unknown>,
+  ): Promise<void>;
   isReady(): Promise<unknown>;
   close(): Promise<void>;
 }

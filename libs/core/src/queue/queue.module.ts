@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BullIngestConsumer, BullIngestQueue, createBullQueue } from './bull-ingest-queue';
 import { InProcessIngestQueue } from './in-process-ingest-queue';
-import { IngestConsumer, IngestQueue, QueueName } from './ingest-queue';
+import { IngestConsumer, IngestQueue, QueueItem, QueueName } from './ingest-queue';
 
 @Injectable()
 class QueueCloser implements OnApplicationShutdown {
@@ -19,7 +19,8 @@ class QueueCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class IngestQueueModule {
-  static forRoot(): DynamicModule {
+  /** `pendingKey`: what makes two queued items one item sent twice (the in-process queue drops the second). */
+  static forRoot<T extends QueueItem>(options: { pendingKey?: (item: T) => string } = {}): DynamicModule {
     return {
       module: IngestQueueModule,
       providers: [
@@ -34,6 +35,7 @@ export class IngestQueueModule {
               : InProcessIngestQueue.open(config.dataDir, {
                   batchSize: config.workerBatchSize,
                   batchWaitMs: config.workerBatchWaitMs,
+                  pendingKey: options.pendingKey as ((item: QueueItem) => string) | undefined,
                 }),
         },
         QueueCloser,

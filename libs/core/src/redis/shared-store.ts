@@ -1,14 +1,8 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 
-export interface HashIncrement {
-  key: string;
-  field: string;
-  by: number;
-}
-
 /**
- * What processes share through Redis besides the queues: pub/sub (cache invalidation), counters, a liveness probe.
+ * What processes share through Redis besides the queues: pub/sub (cache invalidation) and a liveness probe.
  * With Redis configured every process sees every other; without (all-in-one mode, one process) an in-process
  * implementation gives the same behaviour to that one process. Code that must run in every mode uses this, not
  * the raw REDIS client.
@@ -18,8 +12,6 @@ export abstract class SharedStore {
   abstract publish(channel: string, message: string): Promise<void>;
   /** Calls `onMessage` for each message published on `channel` by any process; returns the unsubscribe. */
   abstract subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
-  /** Adds to integer fields of hashes (HINCRBY), in one round trip. */
-  abstract incrementHashFields(increments: HashIncrement[]): Promise<void>;
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }
@@ -66,13 +58,6 @@ export class RedisSharedStore extends SharedStore {
     };
   }
 
-  async incrementHashFields(increments: HashIncrement[]): Promise<void> {
-    if (!increments.length) return;
-    const pipeline = this.redis.pipeline();
-    for (const { key, field, by } of increments) pipeline.hincrby(key, field, by);
-    await pipeline.exec();
-  }
-
   async ping(): Promise<void> {
     await this.redis.ping();
   }
@@ -84,11 +69,10 @@ export class RedisSharedStore extends SharedStore {
   }
 }
 
-/** The single-process stand-in: messages go to this process's subscribers, hashes live in memory. */
+/** The single-process stand-in: messages go to this process's subscribers. */
 export class InProcessSharedStore extends SharedStore {
   readonly backend = 'in-process' as const;
   private readonly handlers: Handlers = new Map();
-  readonly hashes = new Map<string, Map<string, number>>();
 
   async publish(channel: string, message: string): Promise<void> {
     queueMicrotask(() => deliver(this.handlers, channel, message));
@@ -101,14 +85,6 @@ export class InProcessSharedStore extends SharedStore {
     return async () => {
       set.delete(onMessage);
     };
-  }
-
-  async incrementHashFields(increments: HashIncrement[]): Promise<void> {
-    for (const { key, field, by } of increments) {
-      let hash = this.hashes.get(key);
-      if (!hash) this.hashes.set(key, (hash = new Map()));
-      hash.set(field, (hash.get(field) ?? 0) + by);
-    }
   }
 
   async ping(): Promise<void> {}

@@ -1,10 +1,12 @@
-import { IngestJobData } from '@app/core';
 import { computeGroupingHash, EventLevel, IssueType, LEVEL_BY_NAME } from '@app/issues';
+import { IngestJobData } from '../jobs';
 import { cspReportToEvent, deriveEventSummary, extractTags, normalizeEvent, userKey } from '../normalize';
 
 /** One event, normalized and summarized, ready for the batch writer. */
 export interface PreparedEvent {
   projectId: number;
+  /** The kind of item it came from (`event`, `csp`…), for accounting. */
+  itemType: IngestJobData['kind'];
   eventId: string;
   received: Date;
   timestamp: Date;
@@ -65,6 +67,7 @@ export function prepareEvent(job: IngestJobData): PreparedEvent {
   };
   return {
     projectId: job.projectId,
+    itemType: job.kind,
     eventId: job.eventId,
     received,
     timestamp: Number.isNaN(timestamp.getTime()) ? received : timestamp,
