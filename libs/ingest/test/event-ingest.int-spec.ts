@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { ConfigModule, DatabaseModule, loadConfig } from '@app/core';
+import { ConfigModule, DatabaseModule, loadConfig, RedisModule } from '@app/core';
 import { IngestJobData } from '../src/jobs';
 import { ensurePartitions } from '@app/partitioning';
 import { createTestDatabase, TestDatabase } from '@app/testing';
@@ -29,6 +29,8 @@ describe('EventIngestService (PostgreSQL)', () => {
       imports: [
         ConfigModule.forRoot(loadConfig({ DATABASE_URL: db.url })),
         DatabaseModule.forRoot(),
+        // In-process (no REDIS_URL): the shared store that project-key cache invalidation publishes on.
+        RedisModule,
         IngestModule,
       ],
     }).compile();
