@@ -152,7 +152,8 @@ describe('a PostgreSQL outage', () => {
     });
     // Jobs that failed their last attempt.
     const older = createBullQueue(stack.config, QueueName.EventIngest);
-    await older.add({ events: [job(ids[0]!)] }, { attempts: 1 });
+    // One in the one-event shape of versions before grouping.
+    await older.add(job(ids[0]!), { attempts: 1 });
     await older.add({ events: [job(ids[1]!), job(ids[2]!)] }, { attempts: 1 });
     const failedAll = new Promise<void>((resolve) => {
       let failed = 0;

@@ -60,7 +60,14 @@ export async function bullQueueStats(queue: Bull.Queue): Promise<IngestQueueStat
 
 /** The items of a job of the ingest queue (none when its data is not a group). */
 export function itemsOfJob<T extends QueueItem>(job: Bull.Job<QueueItemGroup<T>>): T[] {
-  return Array.isArray(job.data?.events) ? job.data.events : [];
+  if (Array.isArray(job.data?.events)) return job.data.events;
+  // Versions before grouping queued one item per job; the requeue command turns those into groups.
+  return isQueueItem(job.data) ? [job.data as unknown as T] : [];
+}
+
+function isQueueItem(data: unknown): data is QueueItem {
+  const item = data as Partial<QueueItem> | null;
+  return typeof item?.receivedAt === 'number' && typeof item.payload === 'string';
 }
 
 export interface BullIngestQueueOptions {

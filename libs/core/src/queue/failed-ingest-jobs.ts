@@ -39,16 +39,17 @@ export async function listFailedIngestJobs(queue: Bull.Queue): Promise<FailedIng
 /**
  * Puts the events of every failed ingest job back in the queue as new jobs with all their attempts, then removes
  * the failed job. The add comes first: a crash in between leaves an event twice in the queue, which the worker
- * stores once. A job whose data is not a group of events is left in the failed set, for inspection.
+ * stores once. A job left by a version that queued one event per job becomes a group of one. A job holding no
+ * event is left in the failed set, for inspection.
  */
 export async function requeueFailedIngestJobs(queue: Bull.Queue): Promise<{ jobs: number; events: number }> {
   let jobs = 0;
   let events = 0;
   for (const job of await queue.getFailed(0, -1)) {
     if (!job) continue;
-    if (!Array.isArray((job.data as Partial<QueueItemGroup> | null)?.events)) continue;
     const held = itemsOfJob(job);
-    if (held.length) await queue.add({ events: held } satisfies QueueItemGroup);
+    if (held.length === 0) continue;
+    await queue.add({ events: held } satisfies QueueItemGroup);
     await job.remove();
     jobs++;
     events += held.length;
