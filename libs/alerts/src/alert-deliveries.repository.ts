@@ -24,6 +24,27 @@ export interface DeliveryAttempt {
   durationMs: number;
 }
 
+/** One firing of a rule: the notifications one evaluation created, and the deliveries queued with them. */
+export interface AlertFiring {
+  /** The firing's first notification. */
+  id: string;
+  created: Date;
+  issueIds: string[];
+  deliveries: FiringDelivery[];
+}
+
+export interface FiringDelivery {
+  /** null: the email fallback of a rule without recipients. */
+  recipientId: string | null;
+  /** null for the fallback; the recipient's type otherwise. */
+  recipientType: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+}
+
 interface DeliveryRow {
   id: string;
   alert_id: string;
@@ -188,5 +209,71 @@ export class AlertDeliveriesRepository {
           durationMs: a.duration_ms,
         })),
     }));
+  }
+
+  /**
+   * One page of the rule's firings, newest first, and how many it has. A firing has no row of its own: evaluation
+   * inserts its notifications and deliveries in one transaction, so they share `created` (`now()` is the
+   * transaction's start), which groups them.
+   */
+  async firingsOfAlert(
+    alertId: string,
+    page: { offset: number; limit: number },
+  ): Promise<{ firings: AlertFiring[]; total: number }> {
+    const rows: Array<{ id: string; created: Date; issue_ids: string[] }> = await this.dataSource.query(
+      `SELECT min(id) AS id, created, array_agg(issue_id ORDER BY issue_id) AS issue_ids
+         FROM alert_notifications WHERE alert_id = $1
+        GROUP BY created ORDER BY created DESC, min(id) DESC OFFSET $2 LIMIT $3`,
+      [alertId, page.offset, page.limit],
+    );
+    const [count] = (await this.dataSource.query(
+      `SELECT count(DISTINCT created) AS n FROM alert_notifications WHERE alert_id = $1`,
+      [alertId],
+    )) as Array<{ n: string }>;
+    const total = Number(count?.n ?? 0);
+    if (rows.length === 0) return { firings: [], total };
+    // Matched through the firing's first notification in SQL: `created` read into a JS Date loses microseconds.
+    const deliveries: Array<{
+      notification_id: string;
+      recipient_id: string | null;
+      recipient_type: string | null;
+      status: DeliveryStatus;
+      attempts: number;
+      status_code: number | null;
+      error: string | null;
+      attempted: Date | null;
+    }> = await this.dataSource.query(
+      `SELECT n.id AS notification_id, d.recipient_id, r.recipient_type, d.status, d.attempts,
+              a.status_code, a.error, a.created AS attempted
+         FROM alert_notifications n
+         JOIN alert_deliveries d
+           ON d.alert_id = n.alert_id AND d.created = n.created AND n.issue_id = ANY(d.issue_ids)
+         LEFT JOIN alert_recipients r ON r.id = d.recipient_id
+         LEFT JOIN LATERAL (
+           SELECT status_code, error, created FROM alert_delivery_attempts
+            WHERE delivery_id = d.id ORDER BY attempt DESC LIMIT 1) a ON true
+        WHERE n.id = ANY($1::bigint[])
+        ORDER BY d.id`,
+      [rows.map((r) => r.id)],
+    );
+    return {
+      total,
+      firings: rows.map((row) => ({
+        id: String(row.id),
+        created: row.created,
+        issueIds: row.issue_ids.map(String),
+        deliveries: deliveries
+          .filter((d) => String(d.notification_id) === String(row.id))
+          .map((d) => ({
+            recipientId: d.recipient_id === null ? null : String(d.recipient_id),
+            recipientType: d.recipient_type,
+            status: d.status,
+            attempts: Number(d.attempts),
+            lastStatusCode: d.status_code,
+            lastError: d.error,
+            lastAttemptAt: d.attempted,
+          })),
+      })),
+    };
   }
 }

@@ -150,4 +150,79 @@ describe('alert evaluation and the delivery outbox (PostgreSQL)', () => {
       { attempt: 2, statusCode: 503, error: 'HTTP 503', durationMs: 12 },
     ]);
   });
+
+  it("lists a rule's firings newest first, each with its issues and every delivery's latest attempt", async () => {
+    const organization = await createOrganization(sql);
+    const projectId = await createProject(sql, organization.id);
+    const recipients = [
+      { recipientType: 'webhook' as const, url: 'http://127.0.0.1:9/a', config: {}, tagsToAdd: [] },
+      { recipientType: 'discord' as const, url: 'http://127.0.0.1:9/b', config: {}, tagsToAdd: [] },
+    ];
+    const alert = await rule(projectId, { quantity: 1, recipients });
+    const other = await rule(projectId, { quantity: 1, recipients: [] });
+    const [first, second] = [await createIssue(sql, projectId), await createIssue(sql, projectId)];
+    await createEvent(sql, projectId, first);
+    await createEvent(sql, projectId, second);
+    const issues = [
+      { id: first, projectId },
+      { id: second, projectId },
+    ];
+    // One evaluation: one firing of each rule for both issues.
+    expect(await evaluation.evaluate(issues)).toBe(3);
+    const now = new Date();
+    const claimed = (await deliveries.claimDue(now, MINUTE, 1000)).filter((d) => d.alertId === alert.id);
+    const toA = claimed.find((d) => d.recipientId === alert.recipients[0]!.id)!;
+    await deliveries.recordAttempt(
+      toA,
+      { ok: false, statusCode: 500, error: 'HTTP 500', durationMs: 5 },
+      {
+        status: 'pending',
+        retryAt: now,
+      },
+    );
+    const [retry] = (await deliveries.claimDue(now, MINUTE, 1000)).filter((d) => d.id === toA.id);
+    await deliveries.recordAttempt(
+      retry!,
+      { ok: true, statusCode: 200, error: null, durationMs: 5 },
+      {
+        status: 'sent',
+        at: now,
+      },
+    );
+    // A regression of the second issue: a later firing for it alone.
+    await deliveries.startNextGeneration([second]);
+    expect(await evaluation.evaluate([{ id: second, projectId }])).toBe(3);
+
+    const { firings, total } = await deliveries.firingsOfAlert(alert.id, { offset: 0, limit: 10 });
+    expect(total).toBe(2);
+    expect(firings.map((f) => f.issueIds)).toEqual([[second], [first, second].sort((a, b) => +a - +b)]);
+    expect(firings[0]!.created.getTime()).toBeGreaterThanOrEqual(firings[1]!.created.getTime());
+    expect(firings[0]!.deliveries.map((d) => [d.recipientType, d.status, d.attempts])).toEqual([
+      ['webhook', 'pending', 0],
+      ['discord', 'pending', 0],
+    ]);
+    const [a, b] = firings[1]!.deliveries;
+    expect(a).toMatchObject({
+      recipientId: alert.recipients[0]!.id,
+      recipientType: 'webhook',
+      status: 'sent',
+      attempts: 2,
+      lastStatusCode: 200,
+      lastError: null,
+    });
+    expect(a!.lastAttemptAt).toBeInstanceOf(Date);
+    // Claimed but without a recorded outcome yet.
+    expect(b).toMatchObject({
+      recipientType: 'discord',
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: null,
+    });
+    expect(b!.lastAttemptAt).toBeNull();
+
+    const older = await deliveries.firingsOfAlert(alert.id, { offset: 1, limit: 1 });
+    expect(older).toMatchObject({ total: 2, firings: [{ id: firings[1]!.id }] });
+    const fallback = await deliveries.firingsOfAlert(other.id, { offset: 0, limit: 10 });
+    expect(fallback.firings.map((f) => f.deliveries.map((d) => d.recipientId))).toEqual([[null], [null]]);
+  });
 });

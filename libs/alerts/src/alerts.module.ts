@@ -7,6 +7,7 @@ import { ProjectsModule } from '@app/projects';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository';
 import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertEvaluationService } from './alert-evaluation.service';
+import { AlertHistoryService } from './alert-history.service';
 import { AlertRulesService } from './alert-rules.service';
 import { AlertSender } from './alert-sender.service';
 import { AlertsRepository } from './alerts.repository';
@@ -16,7 +17,20 @@ const REPOSITORIES = [AlertsRepository, AlertDeliveriesRepository];
 /** Project alert rules, their evaluation after ingest, and the delivery of notifications (libs/alerts' tables). */
 @Module({
   imports: [EventsModule, IssuesModule, OrganizationsModule, ProjectsModule, MailModule],
-  providers: [AlertSender, AlertRulesService, AlertEvaluationService, AlertDeliveryService, ...REPOSITORIES],
-  exports: [AlertRulesService, AlertEvaluationService, AlertDeliveryService, ...REPOSITORIES],
+  providers: [
+    AlertSender,
+    AlertRulesService,
+    AlertEvaluationService,
+    AlertDeliveryService,
+    AlertHistoryService,
+    ...REPOSITORIES,
+  ],
+  exports: [
+    AlertRulesService,
+    AlertEvaluationService,
+    AlertDeliveryService,
+    AlertHistoryService,
+    ...REPOSITORIES,
+  ],
 })
 export class AlertsModule {}

@@ -1,6 +1,7 @@
 export * from './alert-deliveries.repository';
 export * from './alert-delivery.service';
 export * from './alert-evaluation.service';
+export * from './alert-history.service';
 export * from './alert-message';
 export * from './alert-rules.service';
 export * from './alert-types';

@@ -23,7 +23,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AlertRule, AlertRuleInput, AlertRulesService, publicConfig, recipientProblems } from '@app/alerts';
+import {
+  AlertHistoryEntry,
+  AlertHistoryService,
+  AlertRule,
+  AlertRuleInput,
+  AlertRulesService,
+  publicConfig,
+  recipientProblems,
+} from '@app/alerts';
 import { OrganizationRole } from '@app/organizations';
 import { ProjectEntity } from '@app/projects';
 import { ApiAuthGuard, RequireScopes } from '../auth/auth.guard';
@@ -31,7 +39,12 @@ import { notFound, requireRole } from '../common/tenant-access.service';
 import { Resolved, ResolvedTenant, Tenant } from '../common/tenant.guard';
 import { GlitchTipValidationPipe } from '../common/validation.pipe';
 import { ApiAdminErrors } from './api-responses';
-import { ProjectAlertDto, ProjectAlertInDto, TestAlertResultDto } from './dto/alert.dto';
+import {
+  AlertNotificationDto,
+  ProjectAlertDto,
+  ProjectAlertInDto,
+  TestAlertResultDto,
+} from './dto/alert.dto';
 import type { AuthedRequest } from './organizations.controller';
 import { Paged, paginated } from './paginate';
 import { PROJECT } from './projects.controller';
@@ -52,6 +65,18 @@ function serializeAlert(rule: AlertRule): ProjectAlertDto {
       url: r.url,
       config: publicConfig(r),
       tagsToAdd: r.tagsToAdd,
+    })),
+  };
+}
+
+function serializeNotification(entry: AlertHistoryEntry): AlertNotificationDto {
+  return {
+    id: entry.id,
+    created: entry.created.toISOString(),
+    issues: entry.issues,
+    deliveries: entry.deliveries.map((d) => ({
+      ...d,
+      lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
     })),
   };
 }
@@ -89,7 +114,10 @@ function assertValidRecipients(input: AlertRuleInput): void {
 @UsePipes(GlitchTipValidationPipe)
 @Controller('api/0/projects/:organizationSlug/:projectSlug/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertRulesService) {}
+  constructor(
+    private readonly alerts: AlertRulesService,
+    private readonly history: AlertHistoryService,
+  ) {}
 
   private async rule(project: ProjectEntity, alertId: string): Promise<AlertRule> {
     const rule = await this.alerts.find(project.id, alertId);
@@ -116,6 +144,33 @@ export class AlertsController {
         return { items: rules, total };
       },
       (rules) => rules.map(serializeAlert),
+    );
+  }
+
+  @Get(':alertId/notifications')
+  @RequireScopes('project:read', 'project:write', 'project:admin')
+  @Tenant(PROJECT)
+  @ApiOperation({
+    operationId: 'list_project_alert_notifications',
+    summary: "A rule's firings, newest first: the issues and each recipient's delivery outcome (ours)",
+  })
+  @Paged()
+  @ApiOkResponse({ type: [AlertNotificationDto] })
+  async notifications(
+    @Resolved('project') project: ProjectEntity,
+    @Param('alertId') alertId: string,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AlertNotificationDto[]> {
+    const rule = await this.rule(project, alertId);
+    return paginated(
+      req,
+      res,
+      async (page) => {
+        const { entries, total } = await this.history.page(rule, project.slug, page);
+        return { items: entries, total };
+      },
+      (entries) => entries.map(serializeNotification),
     );
   }
 

@@ -81,3 +81,31 @@ export class TestAlertResultDto {
   @ApiPropertyOptional({ nullable: true, type: String }) error: string | null;
   @ApiProperty() durationMs: number;
 }
+
+@ApiSchema({ name: 'AlertNotificationIssueSchema' })
+export class AlertNotificationIssueDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'BACKEND-1' }) shortId: string;
+  @ApiProperty() title: string;
+}
+
+@ApiSchema({ name: 'AlertDeliverySchema' })
+export class AlertDeliveryDto {
+  @ApiPropertyOptional({ nullable: true, type: String, description: "null: the email to the project's team" })
+  recipientId: string | null;
+  @ApiProperty() recipientType: string;
+  @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: 'pending' | 'delivered' | 'failed';
+  @ApiProperty({ description: 'Attempts started so far' }) attempts: number;
+  @ApiPropertyOptional({ nullable: true, type: Number }) lastStatusCode: number | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) lastAttemptAt: string | null;
+}
+
+@ApiSchema({ name: 'AlertNotificationSchema' })
+export class AlertNotificationDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ format: 'date-time' }) created: string;
+  @ApiProperty({ type: [AlertNotificationIssueDto], description: 'The issues still stored' })
+  issues: AlertNotificationIssueDto[];
+  @ApiProperty({ type: [AlertDeliveryDto] }) deliveries: AlertDeliveryDto[];
+}
