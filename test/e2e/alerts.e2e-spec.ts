@@ -216,6 +216,76 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     expect(receiver.received.filter((r) => r.path === '/down')).toHaveLength(3);
   });
 
+  it("lists a rule's notifications with each recipient's outcome, the retried one delivered", async () => {
+    const history = await api<any[]>(`${alertsPath}${ruleId}/notifications/`);
+    expect(history.status).toBe(200);
+    expect(history.headers.get('x-hits')).toBe('1');
+    expect(history.headers.get('link')).toContain('rel="next"');
+    const [notification] = history.body;
+    expect(Date.parse(notification.created)).not.toBeNaN();
+    expect(notification.issues).toEqual([
+      {
+        id: expect.any(String),
+        shortId: expect.stringMatching(/^BACKEND-\w+$/),
+        title: expect.stringContaining('TypeError'),
+      },
+    ]);
+    expect(notification.deliveries).toEqual([
+      expect.objectContaining({
+        recipientType: 'webhook',
+        status: 'delivered',
+        attempts: 1,
+        lastStatusCode: 200,
+      }),
+      {
+        recipientId: expect.any(String),
+        recipientType: 'signed_webhook',
+        status: 'delivered',
+        attempts: 2,
+        lastStatusCode: 200,
+        lastError: null,
+        lastAttemptAt: expect.any(String),
+      },
+    ]);
+    expect(history.text).not.toContain(SECRET);
+    expect(history.text).not.toContain(receiver.url);
+
+    const down = await api<any[]>(`${alertsPath}${downRuleId}/notifications/`);
+    expect(down.body[0].deliveries).toEqual([
+      expect.objectContaining({
+        recipientType: 'discord',
+        status: 'failed',
+        attempts: 3,
+        lastStatusCode: 500,
+        lastError: 'HTTP 500',
+      }),
+    ]);
+    const fallback = await api<any[]>(`${alertsPath}${fallbackRuleId}/notifications/`);
+    expect(fallback.body[0].deliveries).toEqual([
+      expect.objectContaining({ recipientId: null, recipientType: 'email' }),
+    ]);
+  });
+
+  it("answers 404 for the history of an unknown rule or another organization's rule", async () => {
+    expect((await api(`${alertsPath}999999/notifications/`)).status).toBe(404);
+    const other = await stack.seed({ email: 'third@example.com', org: 'Third Org', project: 'Far' });
+    const otherPath = `/api/0/projects/${other.organization}/${other.project}/alerts/`;
+    const created = await http<any>(stack.baseUrl, otherPath, {
+      token: other.token,
+      method: 'POST',
+      json: { name: 'Theirs', timespanMinutes: 10, quantity: 1 },
+    });
+    expect(created.status).toBe(201);
+    // Their rule through our project, and our rule through theirs (their token cannot see our project).
+    expect((await api(`${alertsPath}${created.body.id}/notifications/`)).status).toBe(404);
+    expect(
+      (await http(stack.baseUrl, `${otherPath}${ruleId}/notifications/`, { token: other.token })).status,
+    ).toBe(404);
+    const ours = await http(stack.baseUrl, `${alertsPath}${ruleId}/notifications/`, { token: other.token });
+    expect(ours.status).toBe(404);
+    expect(ours.body).toEqual({ detail: 'Not Found' });
+  });
+
   it('fires once per issue, and again after a regression', async () => {
     const slackCount = () => receiver.received.filter((r) => r.path === '/slack').length;
     await runNodeSdk(seed.dsn, 'exception');
