@@ -8,19 +8,14 @@ import {
   googleChatPayload,
   msTeamsPayload,
   ntfyPayload,
+  ntfyServer,
+  ntfyTopic,
   signedWebhookPayload,
   telegramPayload,
   webhookSignature,
   zulipPayload,
 } from './alert-message';
-import {
-  AlertRulesService,
-  maskSecret,
-  ntfyServer,
-  ntfyTopic,
-  publicConfig,
-  recipientProblems,
-} from './alert-rules.service';
+import { AlertRulesService, maskSecret, publicConfig, recipientProblems } from './alert-rules.service';
 import { AlertRecipient, AlertRule } from './alert-types';
 
 const issue = {

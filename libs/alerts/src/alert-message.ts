@@ -216,6 +216,25 @@ const NTFY_LEVELS: Record<string, { priority: number; tag: string }> = {
   fatal: { priority: 5, tag: 'rotating_light' },
 };
 
+/** An ntfy topic URL's topic (its last path segment), or null when it has none. */
+export function ntfyTopic(url: URL): string | null {
+  const segments = url.pathname.split('/').filter(Boolean);
+  const topic = segments[segments.length - 1];
+  return topic && /^[-_A-Za-z0-9]{1,64}$/.test(topic) ? topic : null;
+}
+
+/** The server root an ntfy topic URL's JSON publish goes to: the URL without its topic (a sub-path stays). */
+export function ntfyServer(url: URL): string {
+  const segments = url.pathname.split('/').filter(Boolean);
+  return new URL(
+    `/${segments
+      .slice(0, -1)
+      .map((s) => `${s}/`)
+      .join('')}`,
+    url.origin,
+  ).toString();
+}
+
 const NTFY_ORDER = ['info', 'warning', 'error', 'fatal'];
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/core';
+import { ntfyTopic } from './alert-message';
 import { AlertSender } from './alert-sender.service';
 import { AlertRecipient, AlertRule, AlertRuleInput, NewRecipient, RECIPIENT_TYPES } from './alert-types';
 import { AlertsRepository } from './alerts.repository';
@@ -85,28 +86,16 @@ export function recipientProblems(recipients: NewRecipient[]): AlertInputProblem
             msg: 'Telegram needs a chat id: a number, or @username of a public channel',
           });
         break;
+      case 'webhook':
+      case 'discord':
+      case 'googlechat':
+      case 'msteams':
+      case 'feishu':
+        // Their webhook URL is all they need.
+        break;
     }
   });
   return problems;
-}
-
-/** An ntfy topic URL's topic (its last path segment), or null when it has none. */
-export function ntfyTopic(url: URL): string | null {
-  const segments = url.pathname.split('/').filter(Boolean);
-  const topic = segments[segments.length - 1];
-  return topic && /^[-_A-Za-z0-9]{1,64}$/.test(topic) ? topic : null;
-}
-
-/** The server root an ntfy topic URL's JSON publish goes to: the URL without its topic (a sub-path stays). */
-export function ntfyServer(url: URL): string {
-  const segments = url.pathname.split('/').filter(Boolean);
-  return new URL(
-    `/${segments
-      .slice(0, -1)
-      .map((s) => `${s}/`)
-      .join('')}`,
-    url.origin,
-  ).toString();
 }
 
 /** A secret as answers show it: its first four characters, never the whole. */

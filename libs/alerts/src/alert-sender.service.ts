@@ -16,12 +16,13 @@ import {
   MAX_ISSUES_PER_MESSAGE,
   msTeamsPayload,
   ntfyPayload,
+  ntfyServer,
+  ntfyTopic,
   signedWebhookPayload,
   telegramPayload,
   webhookSignature,
   zulipPayload,
 } from './alert-message';
-import { ntfyServer, ntfyTopic } from './alert-rules.service';
 import { AlertRecipient, AlertRule } from './alert-types';
 import { AttemptOutcome, postForm, postJson } from './http-post';
 
