@@ -3,12 +3,20 @@ import {
   alertMail,
   AlertMessage,
   discordPayload,
+  feishuPayload,
   generalWebhookPayload,
   googleChatPayload,
+  msTeamsPayload,
+  ntfyPayload,
+  ntfyServer,
+  ntfyTopic,
   signedWebhookPayload,
+  telegramPayload,
   webhookSignature,
+  zulipPayload,
 } from './alert-message';
-import { maskSecret, publicConfig, recipientProblems } from './alert-rules.service';
+import { AlertRulesService, maskSecret, publicConfig, recipientProblems } from './alert-rules.service';
+import { AlertRecipient, AlertRule } from './alert-types';
 
 const issue = {
   id: '42',
@@ -26,6 +34,8 @@ const issue = {
   tags: { browser: 'Firefox', server_name: 'web-1' },
   event: { eventId: 'a'.repeat(32), received: '2026-01-02T00:00:00.000Z', platform: 'node' },
 };
+
+const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 
 const message = (count = 1): AlertMessage => ({
   rule: { id: '5', name: 'Any error' },
@@ -168,6 +178,165 @@ describe('alert payloads', () => {
     });
   });
 
+  it('builds the Teams Adaptive Card message', () => {
+    expect(msTeamsPayload(message(), ['browser'])).toEqual({
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          contentUrl: null,
+          content: {
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            type: 'AdaptiveCard',
+            version: '1.4',
+            msteams: { width: 'Full' },
+            body: [
+              {
+                type: 'TextBlock',
+                text: 'GlitchTip Alert in Backend',
+                weight: 'Bolder',
+                size: 'Medium',
+                wrap: true,
+              },
+              {
+                type: 'TextBlock',
+                text: 'TypeError: x is undefined',
+                weight: 'Bolder',
+                color: 'Warning',
+                wrap: true,
+                separator: true,
+              },
+              { type: 'TextBlock', text: 'checkout(app.js)', isSubtle: true, wrap: true },
+              {
+                type: 'FactSet',
+                facts: [
+                  { title: 'Project', value: 'Backend' },
+                  { title: 'Environment', value: 'production' },
+                  { title: 'Server Name', value: 'web-1' },
+                  { title: 'Release', value: '1.2.3' },
+                  { title: 'browser', value: 'Firefox' },
+                ],
+              },
+              {
+                type: 'ActionSet',
+                actions: [
+                  {
+                    type: 'Action.OpenUrl',
+                    title: 'View Issue BACKEND-1A',
+                    url: 'https://gt.example.com/acme/issues/42',
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it("builds Zulip's stream message form fields", () => {
+    expect(zulipPayload(message(4), ['browser'], { stream: 'alerts', topic: 'backend' })).toEqual({
+      type: 'stream',
+      to: 'alerts',
+      topic: 'backend',
+      content: [
+        '**GlitchTip Alert (4 issues) in Backend**',
+        '- [BACKEND-1A: TypeError: x is undefined](https://gt.example.com/acme/issues/42)',
+        '  `checkout(app.js)`',
+        '  Environment: production · Server Name: web-1 · Release: 1.2.3 · browser: Firefox',
+        '[All issues of Backend](https://gt.example.com/acme/issues?project=3)',
+      ].join('\n'),
+    });
+  });
+
+  it("builds ntfy's JSON publish body with the level's priority and one action per issue", () => {
+    expect(ntfyPayload(message(), [], 'gt-alerts')).toEqual({
+      topic: 'gt-alerts',
+      title: 'GlitchTip Alert in Backend',
+      message: [
+        '**BACKEND-1A**: TypeError: x is undefined',
+        'checkout(app.js)',
+        'Environment: production · Server Name: web-1 · Release: 1.2.3',
+      ].join('\n'),
+      markdown: true,
+      priority: 3,
+      tags: ['warning'],
+      click: 'https://gt.example.com/acme/issues/42',
+      actions: [
+        { action: 'view', label: 'View Issue BACKEND-1A', url: 'https://gt.example.com/acme/issues/42' },
+      ],
+    });
+    const fatal = { ...message(2), issues: [{ ...issue, level: 'fatal' }] };
+    expect(ntfyPayload(fatal, [], 't')).toMatchObject({
+      priority: 5,
+      tags: ['rotating_light'],
+      click: 'https://gt.example.com/acme/issues?project=3',
+    });
+  });
+
+  it('publishes to the ntfy server root named by the topic URL', () => {
+    expect(ntfyTopic(new URL('https://ntfy.sh/gt-alerts'))).toBe('gt-alerts');
+    expect(ntfyTopic(new URL('https://ntfy.sh/'))).toBeNull();
+    expect(ntfyServer(new URL('https://ntfy.sh/gt-alerts'))).toBe('https://ntfy.sh/');
+    expect(ntfyServer(new URL('https://example.com/ntfy/gt-alerts/'))).toBe('https://example.com/ntfy/');
+  });
+
+  it('builds the Feishu/Lark interactive card', () => {
+    expect(feishuPayload(message(), ['browser'])).toEqual({
+      msg_type: 'interactive',
+      card: {
+        config: { wide_screen_mode: true },
+        header: {
+          title: { tag: 'plain_text', content: 'GlitchTip Alert in Backend' },
+          template: 'orange',
+        },
+        elements: [
+          {
+            tag: 'div',
+            text: {
+              tag: 'lark_md',
+              content: [
+                '**TypeError: x is undefined**',
+                'checkout(app.js)',
+                '**Environment:** production',
+                '**Server Name:** web-1',
+                '**Release:** 1.2.3',
+                '**browser:** Firefox',
+              ].join('\n'),
+            },
+          },
+          {
+            tag: 'action',
+            actions: [
+              {
+                tag: 'button',
+                text: { tag: 'plain_text', content: 'View Issue BACKEND-1A' },
+                url: 'https://gt.example.com/acme/issues/42',
+                type: 'primary',
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it("builds the Bot API's sendMessage body with the HTML escaped", () => {
+    const html = { ...message(), issues: [{ ...issue, title: 'Error: <a> & "b"' }] };
+    expect(telegramPayload(html, [], -1001234)).toEqual({
+      chat_id: -1001234,
+      text: [
+        '<b>GlitchTip Alert in Backend</b>',
+        '',
+        '<a href="https://gt.example.com/acme/issues/42">BACKEND-1A: Error: &lt;a&gt; &amp; &quot;b&quot;</a>',
+        '<code>checkout(app.js)</code>',
+        'Environment: production · Server Name: web-1 · Release: 1.2.3',
+      ].join('\n'),
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+    });
+  });
+
   it('signs the exact body bytes with HMAC-SHA256', () => {
     const body = '{"a":1}';
     expect(webhookSignature('secret', body)).toBe(
@@ -211,6 +380,78 @@ describe('recipient validation and secrets', () => {
       'alertRecipients.3.config.secret',
       'alertRecipients.4.recipientType',
     ]);
+  });
+
+  it("locates the new channels' config problems", () => {
+    const r = (recipientType: string, url: string, config: Record<string, unknown>) => ({
+      recipientType: recipientType as never,
+      url,
+      config,
+      tagsToAdd: [],
+    });
+    expect(
+      recipientProblems([
+        r('msteams', 'https://example.webhook.office.com/x', {}),
+        r('feishu', 'https://open.feishu.cn/open-apis/bot/v2/hook/x', {}),
+        r('zulip', 'https://chat.example.com', { email: 'bot@chat.example.com', apiKey: 'k', stream: 'a' }),
+        r('zulip', 'https://chat.example.com', { email: 'bot', topic: 'x'.repeat(61) }),
+        r('ntfy', 'https://ntfy.sh/gt-alerts', { token: 'tk_x' }),
+        r('ntfy', 'https://ntfy.sh/', { token: '' }),
+        r('telegram', 'https://api.telegram.org', { botToken: TOKEN, chatId: -1001234 }),
+        r('telegram', 'https://api.telegram.org', { botToken: TOKEN, chatId: '@gt_alerts' }),
+        r('telegram', 'https://api.telegram.org', { botToken: 'nope', chatId: 'x y' }),
+      ]).map((p) => p.loc.join('.')),
+    ).toEqual([
+      'alertRecipients.3.config.email',
+      'alertRecipients.3.config.apiKey',
+      'alertRecipients.3.config.stream',
+      'alertRecipients.3.config.topic',
+      'alertRecipients.5.url',
+      'alertRecipients.5.config.token',
+      'alertRecipients.8.config.botToken',
+      'alertRecipients.8.config.chatId',
+    ]);
+  });
+
+  it('masks bot tokens and API keys, and keeps them when sent back masked or left out', () => {
+    const stored = (id: string, config: Record<string, unknown>): AlertRecipient => ({
+      id,
+      alertId: '1',
+      recipientType: 'telegram',
+      url: 'https://api.telegram.org',
+      config,
+      tagsToAdd: [],
+    });
+    const other = `9${TOKEN.slice(1)}`;
+    const rule = {
+      recipients: [stored('1', { botToken: TOKEN, chatId: 1 }), stored('2', { botToken: other, chatId: 2 })],
+    } as AlertRule;
+    expect(publicConfig(rule.recipients[0]!)).toEqual({ botToken: '1234…', chatId: 1 });
+    expect(JSON.stringify(publicConfig(rule.recipients[0]!))).not.toContain(TOKEN.slice(5));
+    expect(
+      publicConfig({
+        ...rule.recipients[0]!,
+        recipientType: 'zulip',
+        config: { apiKey: 'abcdefgh', email: 'b@x' },
+      }),
+    ).toEqual({ apiKey: 'abcd…', email: 'b@x' });
+
+    const service = new AlertRulesService(null as never, null as never, null as never);
+    const sent = (config: Record<string, unknown>) => ({
+      recipientType: 'telegram' as const,
+      url: 'https://api.telegram.org',
+      config,
+      tagsToAdd: [],
+    });
+    expect(
+      service
+        .withKeptSecrets(rule, [
+          sent({ botToken: '9234…', chatId: 3 }),
+          sent({ chatId: 4 }),
+          sent({ botToken: 'new-token', chatId: 5 }),
+        ])
+        .map((r) => r.config.botToken),
+    ).toEqual([other, TOKEN, 'new-token']);
   });
 
   it('shows only the first four characters of a secret', () => {

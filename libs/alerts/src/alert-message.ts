@@ -135,6 +135,221 @@ export function googleChatPayload(message: AlertMessage, tagsToAdd: string[]): o
   };
 }
 
+/** The headline of the chat channels: the alert text and the project. */
+function headline(message: AlertMessage): string {
+  return `${alertText(message)} in ${message.project.name}`;
+}
+
+/** Where a channel's single link points: the issue when one fired, else the project's issue list. */
+function mainUrl(message: AlertMessage): string {
+  return message.issueCount === 1 && message.issues[0] ? message.issues[0].url : message.project.url;
+}
+
+/** A Teams Adaptive Card message, as a Workflows (Power Automate) incoming webhook expects it. */
+export function msTeamsPayload(message: AlertMessage, tagsToAdd: string[]): object {
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          msteams: { width: 'Full' },
+          body: [
+            { type: 'TextBlock', text: headline(message), weight: 'Bolder', size: 'Medium', wrap: true },
+            ...message.issues.flatMap((issue) => [
+              {
+                type: 'TextBlock',
+                text: issue.title,
+                weight: 'Bolder',
+                // Adaptive Cards have no free colours: these are its named ones for the levels.
+                color:
+                  issue.level === 'info' ? 'Accent' : issue.level === 'warning' ? 'Warning' : 'Attention',
+                wrap: true,
+                separator: true,
+              },
+              ...(issue.culprit
+                ? [{ type: 'TextBlock', text: issue.culprit, isSubtle: true, wrap: true }]
+                : []),
+              {
+                type: 'FactSet',
+                facts: fieldsOf(message, issue, tagsToAdd).map((f) => ({ title: f.title, value: f.value })),
+              },
+              {
+                type: 'ActionSet',
+                actions: [{ type: 'Action.OpenUrl', title: `View Issue ${issue.shortId}`, url: issue.url }],
+              },
+            ]),
+          ],
+        },
+      },
+    ],
+  };
+}
+
+/** Zulip's `POST /api/v1/messages` form fields: a stream message, its content in Zulip markdown. */
+export function zulipPayload(
+  message: AlertMessage,
+  tagsToAdd: string[],
+  target: { stream: string; topic: string },
+): Record<string, string> {
+  const lines = [`**${headline(message)}**`];
+  for (const issue of message.issues) {
+    lines.push(`- [${issue.shortId}: ${issue.title}](${issue.url})`);
+    if (issue.culprit) lines.push(`  \`${issue.culprit}\``);
+    const fields = fieldsOf(message, issue, tagsToAdd).filter((f) => f.title !== 'Project');
+    if (fields.length) lines.push(`  ${fields.map((f) => `${f.title}: ${f.value}`).join(' · ')}`);
+  }
+  if (message.issueCount > message.issues.length)
+    lines.push(`[All issues of ${message.project.name}](${message.project.url})`);
+  return { type: 'stream', to: target.stream, topic: target.topic, content: lines.join('\n') };
+}
+
+/** ntfy's priorities (1–5) and emoji tags per level. */
+const NTFY_LEVELS: Record<string, { priority: number; tag: string }> = {
+  info: { priority: 3, tag: 'information_source' },
+  warning: { priority: 3, tag: 'warning' },
+  error: { priority: 4, tag: 'rotating_light' },
+  fatal: { priority: 5, tag: 'rotating_light' },
+};
+
+/** An ntfy topic URL's topic (its last path segment), or null when it has none. */
+export function ntfyTopic(url: URL): string | null {
+  const segments = url.pathname.split('/').filter(Boolean);
+  const topic = segments[segments.length - 1];
+  return topic && /^[-_A-Za-z0-9]{1,64}$/.test(topic) ? topic : null;
+}
+
+/** The server root an ntfy topic URL's JSON publish goes to: the URL without its topic (a sub-path stays). */
+export function ntfyServer(url: URL): string {
+  const segments = url.pathname.split('/').filter(Boolean);
+  return new URL(
+    `/${segments
+      .slice(0, -1)
+      .map((s) => `${s}/`)
+      .join('')}`,
+    url.origin,
+  ).toString();
+}
+
+const NTFY_ORDER = ['info', 'warning', 'error', 'fatal'];
+
+/**
+ * ntfy's JSON publish body (posted to the server's root, so the topic is a field). JSON rather than the
+ * Title/Tags headers because header values cannot carry the non-ASCII an issue title may have.
+ */
+export function ntfyPayload(message: AlertMessage, tagsToAdd: string[], topic: string): object {
+  // The most severe level sets priority and tag (info and warning share a priority, not a tag).
+  const rank = (level: string) => Math.max(0, NTFY_ORDER.indexOf(level in NTFY_LEVELS ? level : 'error'));
+  const worstLevel = message.issues.map((i) => i.level).reduce((a, b) => (rank(b) > rank(a) ? b : a), 'info');
+  const worst = NTFY_LEVELS[worstLevel] ?? NTFY_LEVELS.error!;
+  const lines: string[] = [];
+  for (const issue of message.issues) {
+    lines.push(`**${issue.shortId}**: ${issue.title}`);
+    if (issue.culprit) lines.push(issue.culprit);
+    const fields = fieldsOf(message, issue, tagsToAdd).filter((f) => f.title !== 'Project');
+    if (fields.length) lines.push(fields.map((f) => `${f.title}: ${f.value}`).join(' · '));
+  }
+  return {
+    topic,
+    title: headline(message),
+    message: lines.join('\n'),
+    markdown: true,
+    priority: worst.priority,
+    tags: [worst.tag],
+    click: mainUrl(message),
+    // ntfy takes at most 3 actions, as many as the issues a message embeds.
+    actions: message.issues.map((issue) => ({
+      action: 'view',
+      label: `View Issue ${issue.shortId}`,
+      url: issue.url,
+    })),
+  };
+}
+
+/** Feishu/Lark card header templates per level. */
+const FEISHU_TEMPLATES: Record<string, string> = {
+  info: 'blue',
+  warning: 'orange',
+  error: 'red',
+  fatal: 'red',
+};
+
+/** A Feishu/Lark custom bot's interactive card. */
+export function feishuPayload(message: AlertMessage, tagsToAdd: string[]): object {
+  const first = message.issues[0];
+  return {
+    msg_type: 'interactive',
+    card: {
+      config: { wide_screen_mode: true },
+      header: {
+        title: { tag: 'plain_text', content: headline(message) },
+        template: FEISHU_TEMPLATES[first?.level ?? 'error'] ?? 'red',
+      },
+      elements: message.issues.flatMap((issue, i) => [
+        ...(i > 0 ? [{ tag: 'hr' }] : []),
+        {
+          tag: 'div',
+          text: {
+            tag: 'lark_md',
+            content: [
+              `**${issue.title}**`,
+              ...(issue.culprit ? [issue.culprit] : []),
+              ...fieldsOf(message, issue, tagsToAdd)
+                .filter((f) => f.title !== 'Project')
+                .map((f) => `**${f.title}:** ${f.value}`),
+            ].join('\n'),
+          },
+        },
+        {
+          tag: 'action',
+          actions: [
+            {
+              tag: 'button',
+              text: { tag: 'plain_text', content: `View Issue ${issue.shortId}` },
+              url: issue.url,
+              type: 'primary',
+            },
+          ],
+        },
+      ]),
+    },
+  };
+}
+
+/** Telegram's HTML parse mode needs only these escaped. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The Bot API's `sendMessage` body, in its HTML parse mode. */
+export function telegramPayload(message: AlertMessage, tagsToAdd: string[], chatId: string | number): object {
+  const lines = [`<b>${escapeHtml(headline(message))}</b>`];
+  for (const issue of message.issues) {
+    lines.push(
+      '',
+      `<a href="${escapeHtml(issue.url)}">${escapeHtml(`${issue.shortId}: ${issue.title}`)}</a>`,
+    );
+    if (issue.culprit) lines.push(`<code>${escapeHtml(issue.culprit)}</code>`);
+    const fields = fieldsOf(message, issue, tagsToAdd).filter((f) => f.title !== 'Project');
+    if (fields.length) lines.push(escapeHtml(fields.map((f) => `${f.title}: ${f.value}`).join(' · ')));
+  }
+  if (message.issueCount > message.issues.length)
+    lines.push(
+      '',
+      `<a href="${escapeHtml(message.project.url)}">All issues of ${escapeHtml(message.project.name)}</a>`,
+    );
+  return {
+    chat_id: chatId,
+    text: lines.join('\n'),
+    parse_mode: 'HTML',
+    link_preview_options: { is_disabled: true },
+  };
+}
+
 /** The signed webhook's body: the rule, the project and each issue with its latest event. */
 export function signedWebhookPayload(message: AlertMessage): object {
   return {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@app/core';
+import { ntfyTopic } from './alert-message';
 import { AlertSender } from './alert-sender.service';
 import { AlertRecipient, AlertRule, AlertRuleInput, NewRecipient, RECIPIENT_TYPES } from './alert-types';
 import { AlertsRepository } from './alerts.repository';
@@ -11,12 +12,24 @@ export interface AlertInputProblem {
 }
 
 const MIN_SECRET_LENGTH = 16;
+/** A Bot API token: the bot's id, a colon, then the secret part. */
+const TELEGRAM_TOKEN = /^\d+:[A-Za-z0-9_-]{30,}$/;
+/** A chat's numeric id (negative for groups and channels) or a public channel's `@username`. */
+const TELEGRAM_CHAT_ID = /^(-?\d+|@[A-Za-z][A-Za-z0-9_]{4,})$/;
+/** Zulip's longest topic. */
+const ZULIP_TOPIC_MAX = 60;
+
+/** Config keys that hold secrets: answers mask them and a `PUT` that sends the mask back keeps them. */
+export const SECRET_CONFIG_KEYS = ['secret', 'botToken', 'apiKey', 'token'] as const;
+
+const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** What is wrong with these recipients, field by field (empty when nothing is). */
 export function recipientProblems(recipients: NewRecipient[]): AlertInputProblem[] {
   const problems: AlertInputProblem[] = [];
   recipients.forEach((r, i) => {
     const at = (field: string) => ['alertRecipients', i, field];
+    const inConfig = (key: string) => ['alertRecipients', i, 'config', key];
     if (!(RECIPIENT_TYPES as readonly string[]).includes(r.recipientType)) {
       problems.push({
         loc: at('recipientType'),
@@ -33,13 +46,53 @@ export function recipientProblems(recipients: NewRecipient[]): AlertInputProblem
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
       problems.push({ loc: at('url'), msg: 'Input should be a valid http or https URL' });
-    if (r.recipientType === 'signed_webhook') {
-      const secret = r.config.secret;
-      if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
-        problems.push({
-          loc: ['alertRecipients', i, 'config', 'secret'],
-          msg: `A signed webhook needs a secret of at least ${MIN_SECRET_LENGTH} characters`,
-        });
+    const c = r.config;
+    switch (r.recipientType) {
+      case 'signed_webhook':
+        if (typeof c.secret !== 'string' || c.secret.length < MIN_SECRET_LENGTH)
+          problems.push({
+            loc: inConfig('secret'),
+            msg: `A signed webhook needs a secret of at least ${MIN_SECRET_LENGTH} characters`,
+          });
+        break;
+      case 'zulip':
+        if (typeof c.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(c.email))
+          problems.push({ loc: inConfig('email'), msg: "Zulip needs the bot's email address" });
+        if (!nonEmptyString(c.apiKey))
+          problems.push({ loc: inConfig('apiKey'), msg: "Zulip needs the bot's API key" });
+        if (!nonEmptyString(c.stream))
+          problems.push({ loc: inConfig('stream'), msg: 'Zulip needs the stream (channel) to post to' });
+        if (c.topic !== undefined && (!nonEmptyString(c.topic) || c.topic.length > ZULIP_TOPIC_MAX))
+          problems.push({
+            loc: inConfig('topic'),
+            msg: `A Zulip topic is a non-empty string of at most ${ZULIP_TOPIC_MAX} characters`,
+          });
+        break;
+      case 'ntfy':
+        if (url && ntfyTopic(url) === null)
+          problems.push({ loc: at('url'), msg: 'An ntfy URL ends with the topic: https://ntfy.sh/<topic>' });
+        if (c.token !== undefined && !nonEmptyString(c.token))
+          problems.push({ loc: inConfig('token'), msg: 'An ntfy access token is a non-empty string' });
+        break;
+      case 'telegram':
+        if (typeof c.botToken !== 'string' || !TELEGRAM_TOKEN.test(c.botToken))
+          problems.push({ loc: inConfig('botToken'), msg: 'Telegram needs a bot token (<bot id>:<secret>)' });
+        if (
+          !(typeof c.chatId === 'number' && Number.isSafeInteger(c.chatId)) &&
+          !(typeof c.chatId === 'string' && TELEGRAM_CHAT_ID.test(c.chatId))
+        )
+          problems.push({
+            loc: inConfig('chatId'),
+            msg: 'Telegram needs a chat id: a number, or @username of a public channel',
+          });
+        break;
+      case 'webhook':
+      case 'discord':
+      case 'googlechat':
+      case 'msteams':
+      case 'feishu':
+        // Their webhook URL is all they need.
+        break;
     }
   });
   return problems;
@@ -50,10 +103,14 @@ export function maskSecret(secret: string): string {
   return `${secret.slice(0, 4)}…`;
 }
 
-/** Answers never carry a signed webhook's whole secret. */
+/** Answers never carry a recipient's secrets (signed webhook secret, bot token, API key) whole. */
 export function publicConfig(recipient: AlertRecipient): Record<string, unknown> {
-  const { secret, ...rest } = recipient.config;
-  return typeof secret === 'string' ? { ...rest, secret: maskSecret(secret) } : rest;
+  const config = { ...recipient.config };
+  for (const key of SECRET_CONFIG_KEYS) {
+    const value = config[key];
+    if (typeof value === 'string') config[key] = maskSecret(value);
+  }
+  return config;
 }
 
 /** The project alert rules' use cases: list, create, full replace, delete, test. */
@@ -81,8 +138,8 @@ export class AlertRulesService {
   }
 
   /**
-   * Replaces the rule and its recipients. A signed webhook sent back without its secret, or with the masked
-   * value the answers show, keeps the secret of the recipient it had with the same URL.
+   * Replaces the rule and its recipients. A secret sent back masked as the answers show it, or left out, keeps
+   * the value of the rule's recipient of the same type and URL whose secret that mask shows.
    */
   async replace(rule: AlertRule, input: AlertRuleInput): Promise<AlertRule> {
     const recipients = this.withKeptSecrets(rule, input.recipients);
@@ -95,13 +152,18 @@ export class AlertRulesService {
   /** The recipients with the secrets `replace` keeps filled in, so that validation sees the completed input. */
   withKeptSecrets(rule: AlertRule, recipients: NewRecipient[]): NewRecipient[] {
     return recipients.map((r) => {
-      if (r.recipientType !== 'signed_webhook') return r;
-      const kept = rule.recipients.find((p) => p.recipientType === 'signed_webhook' && p.url === r.url)
-        ?.config.secret;
-      const given = r.config.secret;
-      if (typeof kept === 'string' && (given === undefined || given === maskSecret(kept)))
-        return { ...r, config: { ...r.config, secret: kept } };
-      return r;
+      const previous = rule.recipients.filter((p) => p.recipientType === r.recipientType && p.url === r.url);
+      let config = r.config;
+      for (const key of SECRET_CONFIG_KEYS) {
+        const given = r.config[key];
+        const kept = previous
+          .map((p) => p.config[key])
+          .find(
+            (v): v is string => typeof v === 'string' && (given === undefined || given === maskSecret(v)),
+          );
+        if (kept !== undefined) config = { ...config, [key]: kept };
+      }
+      return config === r.config ? r : { ...r, config };
     });
   }
 

@@ -10,14 +10,34 @@ import {
   alertMail,
   AlertMessage,
   discordPayload,
+  feishuPayload,
   generalWebhookPayload,
   googleChatPayload,
   MAX_ISSUES_PER_MESSAGE,
+  msTeamsPayload,
+  ntfyPayload,
+  ntfyServer,
+  ntfyTopic,
   signedWebhookPayload,
+  telegramPayload,
   webhookSignature,
+  zulipPayload,
 } from './alert-message';
 import { AlertRecipient, AlertRule } from './alert-types';
-import { AttemptOutcome, postJson } from './http-post';
+import { AttemptOutcome, postForm, postJson } from './http-post';
+
+/** Zulip's topic when the recipient names none. */
+const DEFAULT_ZULIP_TOPIC = 'GlitchTip';
+
+/** A config value as a string ('' when absent: validation has refused that before it is stored). */
+const configString = (config: Record<string, unknown>, key: string): string => {
+  const value = config[key];
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+};
+
+/** `base` joined with `path`, keeping a sub-path the base URL has (a server behind a prefix). */
+const under = (base: string, path: string): string =>
+  new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
 
 /** GlitchTip's per-project alert choice: 1 on, 0 off; no row (or -1) follows the user's default. */
 const ALERTS_ON = 1;
@@ -152,6 +172,39 @@ export class AlertSender {
           'X-GlitchTip-Timestamp': message.timestamp,
           'X-GlitchTip-Event': 'issue.alert',
         });
+      }
+      case 'msteams':
+        return postJson(recipient.url, JSON.stringify(msTeamsPayload(message, tags)));
+      case 'feishu':
+        return postJson(recipient.url, JSON.stringify(feishuPayload(message, tags)));
+      case 'zulip': {
+        const c = recipient.config;
+        const auth = Buffer.from(`${configString(c, 'email')}:${configString(c, 'apiKey')}`).toString(
+          'base64',
+        );
+        const fields = zulipPayload(message, tags, {
+          stream: configString(c, 'stream'),
+          topic: configString(c, 'topic') || DEFAULT_ZULIP_TOPIC,
+        });
+        return postForm(under(recipient.url, 'api/v1/messages'), fields, { Authorization: `Basic ${auth}` });
+      }
+      case 'ntfy': {
+        // JSON publishing goes to the server's root and names the topic in the body.
+        const topicUrl = new URL(recipient.url);
+        const body = JSON.stringify(ntfyPayload(message, tags, ntfyTopic(topicUrl) ?? ''));
+        const token = configString(recipient.config, 'token');
+        return postJson(ntfyServer(topicUrl), body, token ? { Authorization: `Bearer ${token}` } : {});
+      }
+      case 'telegram': {
+        // The token is kept in config, not in the URL, so that answers and delivery records can mask it.
+        const token = configString(recipient.config, 'botToken');
+        const chatId = recipient.config.chatId;
+        const body = telegramPayload(
+          message,
+          tags,
+          typeof chatId === 'number' ? chatId : String(chatId ?? ''),
+        );
+        return postJson(under(recipient.url, `bot${token}/sendMessage`), JSON.stringify(body));
       }
     }
   }

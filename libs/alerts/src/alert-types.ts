@@ -1,5 +1,16 @@
-/** Recipient types this build can deliver, in GlitchTip's names (`signed_webhook` is ours). */
-export const RECIPIENT_TYPES = ['email', 'webhook', 'signed_webhook', 'discord', 'googlechat'] as const;
+/** Recipient types this build can deliver, in GlitchTip's names (`signed_webhook` and `telegram` are ours). */
+export const RECIPIENT_TYPES = [
+  'email',
+  'webhook',
+  'signed_webhook',
+  'discord',
+  'googlechat',
+  'msteams',
+  'zulip',
+  'ntfy',
+  'feishu',
+  'telegram',
+] as const;
 export type RecipientType = (typeof RECIPIENT_TYPES)[number];
 
 export interface AlertRecipient {
@@ -7,7 +18,7 @@ export interface AlertRecipient {
   alertId: string;
   recipientType: RecipientType;
   url: string;
-  /** Type-specific settings; `secret` of a signed webhook is never shown in full. */
+  /** Type-specific settings; its secrets (SECRET_CONFIG_KEYS) are never shown in full. */
   config: Record<string, unknown>;
   tagsToAdd: string[];
 }

@@ -19,6 +19,27 @@ export function postJson(
   headers: Record<string, string> = {},
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<AttemptOutcome> {
+  return postBody(url, body, 'application/json', headers, timeoutMs);
+}
+
+/** A form-encoded POST, as postJson (Zulip's API takes no JSON). */
+export function postForm(
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<AttemptOutcome> {
+  const body = new URLSearchParams(fields).toString();
+  return postBody(url, body, 'application/x-www-form-urlencoded', headers, timeoutMs);
+}
+
+function postBody(
+  url: string,
+  body: string,
+  contentType: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<AttemptOutcome> {
   const started = Date.now();
   const done = (statusCode: number | null, error: string | null): AttemptOutcome => ({
     ok: error === null && statusCode !== null && statusCode >= 200 && statusCode < 300,
@@ -40,7 +61,7 @@ export function postJson(
       {
         method: 'POST',
         headers: {
-          'Content-Type': 'application/json',
+          'Content-Type': contentType,
           'Content-Length': String(Buffer.byteLength(body)),
           'User-Agent': 'GlitchTip',
           ...headers,

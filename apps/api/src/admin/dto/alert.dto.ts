@@ -6,12 +6,19 @@ import { BooleanField, EnumField, IntField, NestedField, StringField } from './f
 @ApiSchema({ name: 'AlertRecipientIn' })
 export class AlertRecipientInDto {
   @EnumField(RECIPIENT_TYPES) recipientType: (typeof RECIPIENT_TYPES)[number];
-  @StringField({ optional: true, max: 2000, description: 'Empty for email; the http(s) endpoint otherwise' })
+  @StringField({
+    optional: true,
+    max: 2000,
+    description:
+      'Empty for email; the http(s) endpoint otherwise (zulip: the server; ntfy: the topic URL; telegram: https://api.telegram.org)',
+  })
   url?: string;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'signed_webhook: {"secret": "<at least 16 characters>"}',
+    description:
+      'signed_webhook: {"secret": "<at least 16 characters>"}; zulip: {"email", "apiKey", "stream", "topic"?}; ' +
+      'ntfy: {"token"?}; telegram: {"botToken", "chatId"}. Secrets show their first 4 characters.',
   })
   @IsOptional()
   @IsObject({ message: 'Input should be a valid dictionary', context: { type: 'dict_type' } })
