@@ -53,6 +53,8 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
   adapter.close = async () => {
     await shutdown.close();
     await closeAdapter();
+    // What the last requests counted, while the database is still open (Nest closes it after the adapter).
+    await outcomes.flush();
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     try {
@@ -66,7 +68,5 @@ export async function configureHttpApp(app: INestApplication): Promise<void> {
       answerLastResort(res, error);
     }
   });
-  // What the last requests counted, before the database closes.
-  server.on('close', () => void outcomes.flush());
   Logger.log('Ingest and crash-report dialog routes mounted ahead of Express', 'Http');
 }
