@@ -24,7 +24,14 @@ import {
   zulipPayload,
 } from './alert-message';
 import { AlertRecipient, AlertRule } from './alert-types';
-import { AttemptOutcome, postForm, postJson } from './http-post';
+import {
+  AttemptOutcome,
+  feishuAnswer,
+  postForm,
+  postJson,
+  REQUEST_TIMEOUT_MS,
+  telegramAnswer,
+} from './http-post';
 
 /** Zulip's topic when the recipient names none. */
 const DEFAULT_ZULIP_TOPIC = 'GlitchTip';
@@ -176,7 +183,13 @@ export class AlertSender {
       case 'msteams':
         return postJson(recipient.url, JSON.stringify(msTeamsPayload(message, tags)));
       case 'feishu':
-        return postJson(recipient.url, JSON.stringify(feishuPayload(message, tags)));
+        return postJson(
+          recipient.url,
+          JSON.stringify(feishuPayload(message, tags)),
+          {},
+          REQUEST_TIMEOUT_MS,
+          feishuAnswer,
+        );
       case 'zulip': {
         const c = recipient.config;
         const auth = Buffer.from(`${configString(c, 'email')}:${configString(c, 'apiKey')}`).toString(
@@ -204,7 +217,13 @@ export class AlertSender {
           tags,
           typeof chatId === 'number' ? chatId : String(chatId ?? ''),
         );
-        return postJson(under(recipient.url, `bot${token}/sendMessage`), JSON.stringify(body));
+        return postJson(
+          under(recipient.url, `bot${token}/sendMessage`),
+          JSON.stringify(body),
+          {},
+          REQUEST_TIMEOUT_MS,
+          telegramAnswer,
+        );
       }
     }
   }

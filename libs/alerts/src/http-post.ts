@@ -12,14 +12,50 @@ export interface AttemptOutcome {
 /** GlitchTip's webhook timeout: a whole request, connection to last byte. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+/** The most of an answer's body read to judge it: services that report failure in a 200 say so briefly. */
+const JUDGED_BODY_BYTES = 16_384;
+
+/**
+ * For services that answer 200 even when they refused the message (Feishu, Telegram): the error their body
+ * states, or null when it says the message was taken.
+ */
+export type BodyJudge = (body: string) => string | null;
+
+/** Feishu/Lark bots: `{"code": 0}` (or `{"StatusCode": 0}`) when the message was taken, else `code` and `msg`. */
+export const feishuAnswer: BodyJudge = (body) => {
+  const answer = parseObject(body);
+  const code = answer?.code ?? answer?.StatusCode;
+  if (code === undefined || code === 0) return null;
+  return `Feishu error ${String(code)}: ${String(answer?.msg ?? answer?.StatusMessage ?? '')}`.trim();
+};
+
+/** Telegram's Bot API: `{"ok": true, …}`, or `{"ok": false, "description": …}`. */
+export const telegramAnswer: BodyJudge = (body) => {
+  const answer = parseObject(body);
+  if (answer?.ok !== false) return null;
+  return `Telegram error: ${String(answer.description ?? answer.error_code ?? 'not ok')}`;
+};
+
+function parseObject(body: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A JSON POST that never throws: any 2xx is a success, anything else (or no answer in time) a failure. */
 export function postJson(
   url: string,
   body: string,
   headers: Record<string, string> = {},
   timeoutMs = REQUEST_TIMEOUT_MS,
+  judge?: BodyJudge,
 ): Promise<AttemptOutcome> {
-  return postBody(url, body, 'application/json', headers, timeoutMs);
+  return postBody(url, body, 'application/json', headers, timeoutMs, judge);
 }
 
 /** A form-encoded POST, as postJson (Zulip's API takes no JSON). */
@@ -39,6 +75,7 @@ function postBody(
   contentType: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  judge?: BodyJudge,
 ): Promise<AttemptOutcome> {
   const started = Date.now();
   const done = (statusCode: number | null, error: string | null): AttemptOutcome => ({
@@ -68,12 +105,24 @@ function postBody(
         },
       },
       (res) => {
-        // The answer's body is not needed; reading it lets the socket finish.
-        res.resume();
+        // Reading the answer lets the socket finish; its start is kept when a judge needs it.
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (!judge || kept >= JUDGED_BODY_BYTES) return;
+          chunks.push(chunk);
+          kept += chunk.length;
+        });
         res.on('end', () => {
           clearTimeout(timer);
           const status = res.statusCode ?? null;
-          resolve(done(status, status !== null && status >= 200 && status < 300 ? null : `HTTP ${status}`));
+          if (status === null || status < 200 || status >= 300) {
+            resolve(done(status, `HTTP ${status}`));
+            return;
+          }
+          const refused =
+            judge?.(Buffer.concat(chunks).subarray(0, JUDGED_BODY_BYTES).toString('utf8')) ?? null;
+          resolve(done(status, refused));
         });
         res.on('error', (error) => {
           clearTimeout(timer);
