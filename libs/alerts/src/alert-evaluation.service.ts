@@ -4,6 +4,7 @@ import { EventsRepository } from '@app/events';
 import { IssuesRepository } from '@app/issues';
 import { AlertDeliveriesRepository } from './alert-deliveries.repository';
 import { AlertsRepository } from './alerts.repository';
+import { AlertRule } from './alert-types';
 
 const MINUTE_MS = 60_000;
 
@@ -41,7 +42,8 @@ export class AlertEvaluationService {
       [...new Set(rules.map((r) => r.projectId))],
       batch.receivedSince,
     );
-    return this.evaluate(touched, now);
+    // The rules are those just read: evaluating must not read them a second time per batch.
+    return this.evaluateAgainst(touched, rules, now);
   }
 
   /**
@@ -61,7 +63,15 @@ export class AlertEvaluationService {
   async evaluate(issues: Array<{ id: string; projectId: string }>, now = new Date()): Promise<number> {
     if (issues.length === 0) return 0;
     const rules = await this.rules.issueRulesOfProjects([...new Set(issues.map((i) => i.projectId))]);
-    if (rules.length === 0) return 0;
+    return this.evaluateAgainst(issues, rules, now);
+  }
+
+  private async evaluateAgainst(
+    issues: Array<{ id: string; projectId: string }>,
+    rules: AlertRule[],
+    now: Date,
+  ): Promise<number> {
+    if (issues.length === 0 || rules.length === 0) return 0;
     const generations = await this.deliveries.generationsOf(issues.map((i) => i.id));
     const firing: Array<{ alertId: string; issueId: string; generation: number }> = [];
     for (const rule of rules) {
