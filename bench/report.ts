@@ -37,6 +37,10 @@ export function renderMarkdown(r: R): string {
       ? `events.data compressed with ${String(r.dataCompression)} (what-if, not the shipped schema)`
       : null,
     r.nodeOptions ? `NODE_OPTIONS="${String(r.nodeOptions)}" for the api and worker` : null,
+    Number(r.alertRules) > 0
+      ? `${String(r.alertRules)} alert rules on the project (webhook receiver got ` +
+        `${String((r.alertDeliveries as { requests?: number } | undefined)?.requests ?? 0)} requests)`
+      : null,
   ].filter(Boolean);
   if (deviations.length) {
     lines.push('');

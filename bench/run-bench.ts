@@ -2,7 +2,8 @@ import Bull from 'bull';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { cpus, release as kernelRelease, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { LoadResult, runClosedLoop, runOpenLoop } from './load';
@@ -46,6 +47,9 @@ const USAGE = `Usage: npm run bench -- [options]
                           in the result
   --data-compression lz4  what-if: store events.data with lz4 instead of the schema's default (pglz);
                           marked in the result as a deviation from the shipped schema
+  --alert-rules N         configure N alert rules on the benchmark's project before the traffic (each with a
+                          webhook recipient: a local receiver the bench starts and counts), to measure what
+                          rule evaluation and delivery cost the worker
   --profile PHASE         CPU-profile the api and worker during one phase (accept, drain, latency,
                           sustained); .cpuprofile files go next to the JSON result, in profiles/
 
@@ -69,6 +73,7 @@ interface Options {
   quietWaitSec: number | null;
   nodeOptions: string | null;
   dataCompression: 'lz4' | 'pglz' | null;
+  alertRules: number;
 }
 
 const REPO = resolve(__dirname, '../..');
@@ -108,6 +113,7 @@ function parseOptions(argv: string[]): Options {
     'quiet-wait',
     'node-options',
     'data-compression',
+    'alert-rules',
   ]);
   const flags = new Set(['quick', 'keep', 'help', 'h']);
   for (let i = 0; i < argv.length; i++) {
@@ -156,6 +162,7 @@ function parseOptions(argv: string[]): Options {
     profile: get('profile') ?? null,
     nodeOptions: get('node-options') ?? null,
     dataCompression: (get('data-compression') as Options['dataCompression']) ?? null,
+    alertRules: get('alert-rules') === undefined ? 0 : num('alert-rules', 0),
     quietWaitSec: get('quiet-wait') === undefined ? null : Math.max(0, Number(get('quiet-wait')) || 0),
   };
 }
@@ -252,6 +259,7 @@ async function main(): Promise<void> {
     quick: opts.quick,
     nodeOptions: opts.nodeOptions,
     dataCompression: opts.dataCompression,
+    alertRules: opts.alertRules,
     startedAt: new Date().toISOString(),
   };
   const phases: Record<string, PhaseRecord> = {};
@@ -266,6 +274,7 @@ async function main(): Promise<void> {
   let stack: Stack | null = null;
   let dbCreated = false;
   let redis: Redis | null = null;
+  let alertReceiver: AlertReceiver | null = null;
 
   /**
    * Other people's processes on a shared machine skew everything: before a measured phase, wait (bounded) for
@@ -325,6 +334,7 @@ async function main(): Promise<void> {
   const cleanup = (): Promise<void> =>
     (cleaned ??= (async () => {
       for (const child of Object.values(children)) await child?.stop().catch(() => undefined);
+      await alertReceiver?.close();
       // Errors the servers logged during the run (none expected): reported, never hidden.
       result.serverErrors = Object.fromEntries(
         [stack?.api, stack?.worker]
@@ -381,6 +391,13 @@ async function main(): Promise<void> {
     result.payloads = describePayloads(templates, source, opts);
     const factory = new RequestFactory(templates, { issues: opts.issues, users: 20_000 });
     const smoke = await smokeTest(target, factory, stack);
+    if (opts.alertRules > 0) {
+      const receiver = await startAlertReceiver();
+      alertReceiver = receiver;
+      await createAlertRules(stack, opts.alertRules, receiver.url);
+      result.alertDeliveries = receiver.counts;
+      log(`${opts.alertRules} alert rules posting to ${receiver.url}`);
+    }
 
     // --- HTTP ceiling: a bare node:http server, same traffic -----------------------------------------
     const ceilingPort = await freePort();
@@ -1176,3 +1193,57 @@ main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.stack : error);
   process.exit(1);
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Alert rules (--alert-rules N)
+
+interface AlertReceiver {
+  url: string;
+  counts: { requests: number };
+  close(): Promise<void>;
+}
+
+/** A local webhook receiver that answers 200 and counts what it was sent. */
+async function startAlertReceiver(): Promise<AlertReceiver> {
+  const counts = { requests: 0 };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      counts.requests++;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    counts,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * Rules as a team would set them: one firing on every new issue, others on bursts of increasing size, so that
+ * some fire during the run and the rest are evaluated without firing.
+ */
+async function createAlertRules(stack: Stack, count: number, webhookUrl: string): Promise<void> {
+  const quantities = [1, 10, 100, 1000, 10000];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(
+      new URL(`/api/0/projects/${stack.seed.organization}/${stack.seed.project}/alerts/`, stack.baseUrl),
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${stack.seed.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          name: `bench rule ${i + 1}`,
+          timespanMinutes: 60,
+          quantity: quantities[i % quantities.length],
+          uptime: false,
+          alertRecipients: [{ recipientType: 'webhook', url: webhookUrl }],
+        }),
+      },
+    );
+    if (res.status !== 201)
+      throw new Error(`creating alert rule ${i + 1}: ${res.status} ${await res.text()}`);
+  }
+}
