@@ -94,6 +94,19 @@ export class AlertDeliveriesRepository {
     return new Map(rows.map((r) => [String(r.issue_id), Number(r.generation)]));
   }
 
+  /** Which of these (rule, issue) pairs already notified in the issue's current generation, as `rule:issue` keys. */
+  async notifiedPairs(alertIds: string[], issueIds: string[]): Promise<Set<string>> {
+    if (alertIds.length === 0 || issueIds.length === 0) return new Set();
+    const rows: Array<{ alert_id: string; issue_id: string }> = await this.dataSource.query(
+      `SELECT n.alert_id, n.issue_id FROM alert_notifications n
+         LEFT JOIN alert_issue_generations g ON g.issue_id = n.issue_id
+        WHERE n.alert_id = ANY($1::bigint[]) AND n.issue_id = ANY($2::bigint[])
+          AND n.generation = coalesce(g.generation, 0)`,
+      [alertIds, issueIds],
+    );
+    return new Set(rows.map((r) => `${r.alert_id}:${r.issue_id}`));
+  }
+
   /**
    * Records notifications; the unique (rule, issue, generation) index lets only one of several replicas win each.
    * Returns the (alertId, issueId) pairs this call created.

@@ -16,6 +16,13 @@ export interface StoredBatch {
   regressedIssueIds: string[];
 }
 
+/** An issue a batch or the sweep touched; `count` is its lifetime event count when known. */
+export interface TouchedIssue {
+  id: string;
+  projectId: string;
+  count?: number;
+}
+
 /**
  * Decides which issues fire which rules: an issue with at least `quantity` events in the last `timespanMinutes`
  * (in the rule's environment, if it has one) fires once per generation; a regression starts a new generation.
@@ -60,24 +67,39 @@ export class AlertEvaluationService {
     return this.evaluate(touched, now);
   }
 
-  async evaluate(issues: Array<{ id: string; projectId: string }>, now = new Date()): Promise<number> {
+  async evaluate(issues: TouchedIssue[], now = new Date()): Promise<number> {
     if (issues.length === 0) return 0;
     const rules = await this.rules.issueRulesOfProjects([...new Set(issues.map((i) => i.projectId))]);
     return this.evaluateAgainst(issues, rules, now);
   }
 
-  private async evaluateAgainst(
-    issues: Array<{ id: string; projectId: string }>,
-    rules: AlertRule[],
-    now: Date,
-  ): Promise<number> {
+  private async evaluateAgainst(issues: TouchedIssue[], rules: AlertRule[], now: Date): Promise<number> {
     if (issues.length === 0 || rules.length === 0) return 0;
-    const generations = await this.deliveries.generationsOf(issues.map((i) => i.id));
-    const firing: Array<{ alertId: string; issueId: string; generation: number }> = [];
-    for (const rule of rules) {
-      const candidates = issues.filter((i) => i.projectId === rule.projectId).map((i) => i.id);
-      if (candidates.length === 0) continue;
+    // Counting events is the costly part: pairs that already notified in this generation, and issues whose
+    // lifetime count cannot reach the rule's quantity, are left out before any count.
+    const notified = await this.deliveries.notifiedPairs(
+      rules.map((r) => r.id),
+      issues.map((i) => i.id),
+    );
+    const pending = rules.map((rule) => {
       const quantity = Math.max(1, rule.quantity!);
+      const candidates = issues
+        .filter(
+          (i) =>
+            i.projectId === rule.projectId &&
+            (i.count === undefined || i.count >= quantity) &&
+            !notified.has(`${rule.id}:${i.id}`),
+        )
+        .map((i) => i.id);
+      return { rule, quantity, candidates };
+    });
+    if (pending.every((p) => p.candidates.length === 0)) return 0;
+    const generations = await this.deliveries.generationsOf([
+      ...new Set(pending.flatMap((p) => p.candidates)),
+    ]);
+    const firing: Array<{ alertId: string; issueId: string; generation: number }> = [];
+    for (const { rule, quantity, candidates } of pending) {
+      if (candidates.length === 0) continue;
       const since = new Date(now.getTime() - rule.timespanMinutes! * MINUTE_MS);
       const counts = await this.events.countsSinceUpTo(candidates, since, rule.environment, quantity);
       for (const issueId of candidates) {

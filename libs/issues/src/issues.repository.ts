@@ -207,13 +207,17 @@ export class IssuesRepository {
    * Issues of these projects that received an event at or after `since` (`last_seen` is the latest event's
    * receipt time), by the (project_id, last_seen) index.
    */
-  async idsSeenSince(projectIds: string[], since: Date): Promise<Array<{ id: string; projectId: string }>> {
+  /** Issues of these projects seen at or after `since`, with their lifetime event count (an upper bound of any window's). */
+  async idsSeenSince(
+    projectIds: string[],
+    since: Date,
+  ): Promise<Array<{ id: string; projectId: string; count: number }>> {
     if (projectIds.length === 0) return [];
-    const rows: Array<{ id: string; project_id: string }> = await this.dataSource.query(
-      `SELECT id, project_id FROM issues WHERE project_id = ANY($1::bigint[]) AND last_seen >= $2`,
+    const rows: Array<{ id: string; project_id: string; count: string }> = await this.dataSource.query(
+      `SELECT id, project_id, count FROM issues WHERE project_id = ANY($1::bigint[]) AND last_seen >= $2`,
       [projectIds, since.toISOString()],
     );
-    return rows.map((r) => ({ id: String(r.id), projectId: String(r.project_id) }));
+    return rows.map((r) => ({ id: String(r.id), projectId: String(r.project_id), count: Number(r.count) }));
   }
 
   /** The distinct projects of these issues. */

@@ -147,7 +147,7 @@ export async function createIssue(
 
 /**
  * An event of the issue, received now unless `received` says when (the caller makes sure that day's partition
- * exists).
+ * exists). The issue's `count` grows by one, as ingest keeps it.
  */
 export async function createEvent(
   sql: SqlRunner,
@@ -161,4 +161,5 @@ export async function createEvent(
              repeat('a', 32), '{}')`,
     [projectId, issueId, received ?? null],
   );
+  await sql.query('UPDATE issues SET count = count + 1 WHERE id = $1', [issueId]);
 }
