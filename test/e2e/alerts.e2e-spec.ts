@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AlertDeliveriesRepository, webhookSignature } from '@app/alerts';
 import { BootstrapResult } from '../../apps/api/src/manage';
 import { http, runNodeSdk } from '../support/http';
-import { SmtpSink } from '../support/smtp-sink';
+import { SmtpReceiver } from '../support/smtp-receiver';
 import { startTestStack, TestStack } from '../support/test-app';
 
 interface Received {
@@ -48,12 +48,12 @@ const SECRET = 'a-very-secret-signing-key';
 describe('alerts: rules over REST, evaluation after ingest, delivery with retries', () => {
   let stack: TestStack;
   let seed: BootstrapResult;
-  let smtp: SmtpSink;
+  let smtp: SmtpReceiver;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let alertsPath: string;
 
   beforeAll(async () => {
-    smtp = await SmtpSink.start();
+    smtp = await SmtpReceiver.start();
     receiver = await startReceiver({ '/signed': 1, '/down': 100 });
     stack = await startTestStack({
       env: {
@@ -186,11 +186,14 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     });
     expect(signed[1]!.body.issues[0].event.eventId).toMatch(/^[0-9a-f]{32}$/);
 
-    const mail = await smtp.waitFor(
-      (m) => m.headers.subject?.startsWith('Error in Backend: TypeError') ?? false,
+    // Received by a real SMTP server and parsed as a mail client does: text and HTML alternatives.
+    const { to, mail } = await smtp.waitFor(
+      (m) => m.mail.subject?.startsWith('Error in Backend: TypeError') ?? false,
     );
-    expect(mail.to).toEqual(['owner@example.com']);
+    expect(to).toEqual(['owner@example.com']);
     expect(mail.text).toContain(`${stack.baseUrl}/${seed.organization}/issues/`);
+    expect(mail.html).toMatch(new RegExp(`<a href="${stack.baseUrl}/${seed.organization}/issues/\\d+"`));
+    expect(mail.html).toContain('GlitchTip Alert in Backend');
 
     const deliveries = stack.worker!.get(AlertDeliveriesRepository);
     const signedDelivery = await untilAsync(async () => {

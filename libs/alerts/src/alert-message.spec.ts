@@ -358,6 +358,16 @@ describe('alert payloads', () => {
     expect(many.subject).toBe('4 errors reported in Backend');
     expect(many.text).toContain('…and 3 more issues.');
   });
+
+  it('adds an HTML part with the same links, escaping what events put in titles', () => {
+    const hostile = message();
+    hostile.issues[0]!.title = '<img src=x onerror=alert(1)> & "quoted"';
+    const { html } = alertMail(hostile, 'dev@example.com');
+    expect(html).toContain('<a href="https://gt.example.com/acme/issues/42"');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;');
+    expect(html).not.toContain('<img');
+    expect(alertMail(message(4), 'dev@example.com').html).toContain('…and 3 more issues.');
+  });
 });
 
 describe('recipient validation and secrets', () => {

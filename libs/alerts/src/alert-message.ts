@@ -320,7 +320,7 @@ export function feishuPayload(message: AlertMessage, tagsToAdd: string[]): objec
   };
 }
 
-/** Telegram's HTML parse mode needs only these escaped. */
+/** Telegram's HTML parse mode needs only these escaped (and they suffice for mail HTML). */
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -383,7 +383,38 @@ export function webhookSignature(secret: string, body: string | Buffer): string 
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** GlitchTip's issue mail, as plain text: "Error in {project}: {title}" or "N errors reported in {project}". */
+/** The HTML part of the issue mail: the same content as the text, with the level's colour and links. */
+function alertMailHtml(message: AlertMessage): string {
+  const issues = message.issues.map((issue) => {
+    const details = [
+      issue.culprit ? `<div style="color:#555;font-family:monospace">${escapeHtml(issue.culprit)}</div>` : '',
+      issue.environment ? `<div>Environment: ${escapeHtml(issue.environment)}</div>` : '',
+      issue.release ? `<div>Release: ${escapeHtml(issue.release)}</div>` : '',
+    ].join('');
+    return (
+      `<tr><td style="border-left:4px solid ${levelColor(issue.level)};padding:8px 12px">` +
+      `<a href="${escapeHtml(issue.url)}" style="font-weight:bold">${escapeHtml(`${issue.shortId}: ${issue.title}`)}</a>` +
+      `${details}</td></tr>`
+    );
+  });
+  const more =
+    message.issueCount > message.issues.length
+      ? `<p>…and ${message.issueCount - message.issues.length} more issues.</p>`
+      : '';
+  return [
+    '<!DOCTYPE html>',
+    '<html><body style="font-family:sans-serif;font-size:14px;color:#222">',
+    `<h2 style="font-size:18px">${escapeHtml(headline(message))}</h2>`,
+    `<p>Rule: ${escapeHtml(message.rule.name || message.rule.id)}</p>`,
+    `<table cellspacing="0" cellpadding="0" style="border-collapse:separate;border-spacing:0 8px">${issues.join('')}</table>`,
+    more,
+    `<p><a href="${escapeHtml(message.project.url)}">All issues of ${escapeHtml(message.project.name)}</a>` +
+      ` · <a href="${escapeHtml(message.project.settingsUrl)}">Alert settings</a></p>`,
+    '</body></html>',
+  ].join('\n');
+}
+
+/** GlitchTip's issue mail, text and HTML: "Error in {project}: {title}" or "N errors reported in {project}". */
 export function alertMail(message: AlertMessage, to: string): OutgoingMail {
   const [first] = message.issues;
   const subject =
@@ -407,5 +438,5 @@ export function alertMail(message: AlertMessage, to: string): OutgoingMail {
     `Project: ${message.project.url}`,
     `Alert settings: ${message.project.settingsUrl}`,
   ];
-  return { to, subject, text: lines.join('\n') };
+  return { to, subject, text: lines.join('\n'), html: alertMailHtml(message) };
 }

@@ -10,6 +10,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative of `text`; mail clients that cannot show it show the text. */
+  html?: string;
 }
 
 /** The bare address of `Name <address>` (or the value itself). */
@@ -21,25 +23,47 @@ function encodeHeader(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?utf-8?B?${Buffer.from(value).toString('base64')}?=`;
 }
 
-/** An RFC 5322 message: plain text in UTF-8, base64-encoded so that no line needs escaping. */
+function base64Lines(text: string): string {
+  return Buffer.from(text.replace(/\r?\n/g, '\r\n')).toString('base64').replace(/.{76}/g, '$&\r\n');
+}
+
+/**
+ * An RFC 5322 message in UTF-8, each body base64-encoded so that no line needs escaping: plain text, or
+ * multipart/alternative with the text first and the HTML last (the part clients prefer when they can show it).
+ */
 export function composeMessage(from: string, mail: OutgoingMail, date = new Date()): string {
   const domain = mailAddress(from).split('@')[1] ?? 'localhost';
-  const body = Buffer.from(mail.text.replace(/\r?\n/g, '\r\n'))
-    .toString('base64')
-    .replace(/.{76}/g, '$&\r\n');
-  return [
+  const headers = [
     `From: ${encodeHeader(from)}`,
     `To: ${mail.to}`,
     `Subject: ${encodeHeader(mail.subject)}`,
     `Date: ${date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: <${randomBytes(12).toString('hex')}@${domain}>`,
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
+  ];
+  const trailer = ['Auto-Submitted: auto-generated', 'X-Mailer: GlitchTip'];
+  const bodyHeaders = (type: string) => [
+    `Content-Type: ${type}; charset=utf-8`,
     'Content-Transfer-Encoding: base64',
-    'Auto-Submitted: auto-generated',
-    'X-Mailer: GlitchTip',
+  ];
+  if (mail.html === undefined)
+    return [...headers, ...bodyHeaders('text/plain'), ...trailer, '', base64Lines(mail.text)].join('\r\n');
+  const boundary = `=_${randomBytes(12).toString('hex')}`;
+  return [
+    ...headers,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    ...trailer,
     '',
-    body,
+    `--${boundary}`,
+    ...bodyHeaders('text/plain'),
+    '',
+    base64Lines(mail.text),
+    `--${boundary}`,
+    ...bodyHeaders('text/html'),
+    '',
+    base64Lines(mail.html),
+    `--${boundary}--`,
+    '',
   ].join('\r\n');
 }
 

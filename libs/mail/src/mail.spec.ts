@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@app/core';
 import { SmtpSink } from '../../../test/support/smtp-sink';
 import { parseEmailUrl } from './email-url';
+import { simpleParser } from 'mailparser';
 import { composeMessage, MailService } from './mail.service';
 import { dotStuff } from './smtp-client';
 
@@ -49,6 +50,20 @@ describe('composing and sending mail', () => {
     expect(message).toContain('Message-ID: <');
     expect(message).toContain('@example.com>');
     expect(dotStuff('a\n.b\n..c')).toBe('a\r\n..b\r\n...c\r\n.');
+  });
+
+  it('composes text and HTML as multipart/alternative that a MIME parser reads back', async () => {
+    const raw = composeMessage('GlitchTip <errors@example.com>', {
+      to: 'dev@example.com',
+      subject: 'Error in Backend: TypeError',
+      text: 'Plain ✓\n.second line',
+      html: '<p>Rich ✓</p>',
+    });
+    const parsed = await simpleParser(raw);
+    expect(parsed.subject).toBe('Error in Backend: TypeError');
+    expect(parsed.text?.trim()).toBe('Plain ✓\n.second line');
+    expect(parsed.html).toBe('<p>Rich ✓</p>');
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
   });
 
   it('delivers over SMTP with AUTH PLAIN, and with AUTH LOGIN when that is all the server offers', async () => {
