@@ -643,6 +643,8 @@ async function startStack(
     LOG_LEVEL: 'warn',
     // The accept phase builds a backlog on purpose; the default 200k would start answering 429.
     INGEST_MAX_BACKLOG: '2000000',
+    // --alert-rules: the bench's webhook receiver listens on loopback.
+    GLITCHTIP_ALLOW_PRIVATE_IPS: 'true',
   };
   const bootstrapArgs = [
     'bootstrap',

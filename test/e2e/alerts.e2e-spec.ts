@@ -58,6 +58,8 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     stack = await startTestStack({
       env: {
         EMAIL_URL: smtp.url,
+        // The receivers listen on loopback, which webhooks may not reach by default.
+        GLITCHTIP_ALLOW_PRIVATE_IPS: 'true',
         ALERT_POLL_INTERVAL_MS: '100',
         ALERT_DELIVERY_BACKOFF_MS: '50',
         ALERT_DELIVERY_ATTEMPTS: '3',
@@ -177,7 +179,11 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     for (const attempt of signed) {
       expect(attempt.headers['x-glitchtip-signature']).toBe(webhookSignature(SECRET, attempt.raw));
       expect(attempt.headers['x-glitchtip-timestamp']).toBe(attempt.body.timestamp);
+      expect(attempt.headers['x-glitchtip-delivery']).toBe(attempt.body.deliveryId);
     }
+    // A retry is the same delivery: a receiver can drop a message it already took.
+    expect(signed[1]!.headers['x-glitchtip-delivery']).toMatch(/^\d+$/);
+    expect(signed[1]!.headers['x-glitchtip-delivery']).toBe(signed[0]!.headers['x-glitchtip-delivery']);
     expect(signed[1]!.body).toMatchObject({
       action: 'issue.alert',
       rule: { id: ruleId, name: 'Any error' },

@@ -56,7 +56,7 @@ export class AlertDeliveryService {
           durationMs: 0,
         };
       } else {
-        outcome = await this.sender.send(rule, recipient, message);
+        outcome = await this.sender.send(rule, recipient, { ...message, deliveryId: delivery.id });
       }
     } catch (error) {
       outcome = { ok: false, statusCode: null, error: (error as Error).message, durationMs: 0 };

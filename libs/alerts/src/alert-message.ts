@@ -34,6 +34,11 @@ export interface AlertMessage {
   issueCount: number;
   /** ISO time the message was built, also sent in the signed webhook's timestamp header. */
   timestamp: string;
+  /**
+   * The outbox delivery this message is sent for (absent for test messages): the same on every retry, so that a
+   * receiver can tell a retry of a message it already took from a new one.
+   */
+  deliveryId?: string;
 }
 
 const LEVEL_COLORS: Record<string, string> = {
@@ -355,6 +360,7 @@ export function signedWebhookPayload(message: AlertMessage): object {
   return {
     action: 'issue.alert',
     timestamp: message.timestamp,
+    ...(message.deliveryId ? { deliveryId: message.deliveryId } : {}),
     rule: message.rule,
     project: { ...message.project, organization: message.organization.slug },
     issueCount: message.issueCount,

@@ -24,14 +24,7 @@ import {
   zulipPayload,
 } from './alert-message';
 import { AlertRecipient, AlertRule } from './alert-types';
-import {
-  AttemptOutcome,
-  feishuAnswer,
-  postForm,
-  postJson,
-  REQUEST_TIMEOUT_MS,
-  telegramAnswer,
-} from './http-post';
+import { AttemptOutcome, feishuAnswer, postForm, postJson, PostOptions, telegramAnswer } from './http-post';
 
 /** Zulip's topic when the recipient names none. */
 const DEFAULT_ZULIP_TOPIC = 'GlitchTip';
@@ -156,6 +149,11 @@ export class AlertSender {
     };
   }
 
+  /** Request options of every webhook POST: the operator's choice about private addresses applies to all. */
+  private post(options: PostOptions = {}): PostOptions {
+    return { ...options, allowPrivateAddresses: this.config.alerts.allowPrivateAddresses };
+  }
+
   /** Sends the message to one recipient (null: the email fallback of a rule without recipients). */
   async send(
     rule: AlertRule,
@@ -166,29 +164,34 @@ export class AlertSender {
     const tags = recipient.tagsToAdd;
     switch (recipient.recipientType) {
       case 'webhook':
-        return postJson(recipient.url, JSON.stringify(generalWebhookPayload(message, tags)));
+        return postJson(recipient.url, JSON.stringify(generalWebhookPayload(message, tags)), this.post());
       case 'discord':
-        return postJson(recipient.url, JSON.stringify(discordPayload(message, tags)));
+        return postJson(recipient.url, JSON.stringify(discordPayload(message, tags)), this.post());
       case 'googlechat':
-        return postJson(recipient.url, JSON.stringify(googleChatPayload(message, tags)));
+        return postJson(recipient.url, JSON.stringify(googleChatPayload(message, tags)), this.post());
       case 'signed_webhook': {
         const body = JSON.stringify(signedWebhookPayload(message));
         const secret = typeof recipient.config.secret === 'string' ? recipient.config.secret : '';
-        return postJson(recipient.url, body, {
-          'X-GlitchTip-Signature': webhookSignature(secret, body),
-          'X-GlitchTip-Timestamp': message.timestamp,
-          'X-GlitchTip-Event': 'issue.alert',
-        });
+        return postJson(
+          recipient.url,
+          body,
+          this.post({
+            headers: {
+              'X-GlitchTip-Signature': webhookSignature(secret, body),
+              'X-GlitchTip-Timestamp': message.timestamp,
+              'X-GlitchTip-Event': 'issue.alert',
+              ...(message.deliveryId ? { 'X-GlitchTip-Delivery': message.deliveryId } : {}),
+            },
+          }),
+        );
       }
       case 'msteams':
-        return postJson(recipient.url, JSON.stringify(msTeamsPayload(message, tags)));
+        return postJson(recipient.url, JSON.stringify(msTeamsPayload(message, tags)), this.post());
       case 'feishu':
         return postJson(
           recipient.url,
           JSON.stringify(feishuPayload(message, tags)),
-          {},
-          REQUEST_TIMEOUT_MS,
-          feishuAnswer,
+          this.post({ judge: feishuAnswer }),
         );
       case 'zulip': {
         const c = recipient.config;
@@ -199,14 +202,22 @@ export class AlertSender {
           stream: configString(c, 'stream'),
           topic: configString(c, 'topic') || DEFAULT_ZULIP_TOPIC,
         });
-        return postForm(under(recipient.url, 'api/v1/messages'), fields, { Authorization: `Basic ${auth}` });
+        return postForm(
+          under(recipient.url, 'api/v1/messages'),
+          fields,
+          this.post({ headers: { Authorization: `Basic ${auth}` } }),
+        );
       }
       case 'ntfy': {
         // JSON publishing goes to the server's root and names the topic in the body.
         const topicUrl = new URL(recipient.url);
         const body = JSON.stringify(ntfyPayload(message, tags, ntfyTopic(topicUrl) ?? ''));
         const token = configString(recipient.config, 'token');
-        return postJson(ntfyServer(topicUrl), body, token ? { Authorization: `Bearer ${token}` } : {});
+        return postJson(
+          ntfyServer(topicUrl),
+          body,
+          this.post({ headers: token ? { Authorization: `Bearer ${token}` } : {} }),
+        );
       }
       case 'telegram': {
         // The token is kept in config, not in the URL, so that answers and delivery records can mask it.
@@ -220,9 +231,7 @@ export class AlertSender {
         return postJson(
           under(recipient.url, `bot${token}/sendMessage`),
           JSON.stringify(body),
-          {},
-          REQUEST_TIMEOUT_MS,
-          telegramAnswer,
+          this.post({ judge: telegramAnswer }),
         );
       }
     }

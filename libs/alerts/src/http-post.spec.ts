@@ -2,6 +2,9 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { feishuAnswer, postJson, telegramAnswer } from './http-post';
 
+/** The receivers of these tests listen on loopback. */
+const LOCAL = { allowPrivateAddresses: true };
+
 describe('postJson', () => {
   let server: Server;
   let url: string;
@@ -21,7 +24,7 @@ describe('postJson', () => {
 
   it('takes any 2xx as delivered when no judge reads the body', async () => {
     answer = { status: 200, body: '{"ok": false}' };
-    expect(await postJson(url, '{}')).toMatchObject({ ok: true, statusCode: 200, error: null });
+    expect(await postJson(url, '{}', LOCAL)).toMatchObject({ ok: true, statusCode: 200, error: null });
   });
 
   it('fails a 200 whose body says the service refused the message (Telegram, Feishu)', async () => {
@@ -29,7 +32,7 @@ describe('postJson', () => {
       status: 200,
       body: '{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"}',
     };
-    expect(await postJson(url, '{}', {}, 5_000, telegramAnswer)).toMatchObject({
+    expect(await postJson(url, '{}', { ...LOCAL, judge: telegramAnswer })).toMatchObject({
       ok: false,
       statusCode: 200,
       error: 'Telegram error: Bad Request: chat not found',
@@ -38,12 +41,15 @@ describe('postJson', () => {
       status: 200,
       body: '{"code": 19021, "msg": "sign match fail or timestamp is not within one hour"}',
     };
-    expect(await postJson(url, '{}', {}, 5_000, feishuAnswer)).toMatchObject({
+    expect(await postJson(url, '{}', { ...LOCAL, judge: feishuAnswer })).toMatchObject({
       ok: false,
       error: 'Feishu error 19021: sign match fail or timestamp is not within one hour',
     });
     answer = { status: 200, body: '{"code": 0, "msg": "success", "data": {}}' };
-    expect(await postJson(url, '{}', {}, 5_000, feishuAnswer)).toMatchObject({ ok: true, error: null });
+    expect(await postJson(url, '{}', { ...LOCAL, judge: feishuAnswer })).toMatchObject({
+      ok: true,
+      error: null,
+    });
   });
 
   it('gives up on a receiver that does not answer in time, as a failed attempt', async () => {
@@ -51,7 +57,7 @@ describe('postJson', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const port = (silent.address() as AddressInfo).port;
-      const outcome = await postJson(`http://127.0.0.1:${port}/hook`, '{}', {}, 200);
+      const outcome = await postJson(`http://127.0.0.1:${port}/hook`, '{}', { ...LOCAL, timeoutMs: 200 });
       expect(outcome).toMatchObject({ ok: false, statusCode: null, error: 'no answer within 200 ms' });
       expect(outcome.durationMs).toBeGreaterThanOrEqual(150);
     } finally {
@@ -60,9 +66,31 @@ describe('postJson', () => {
     }
   });
 
+  it('refuses loopback targets, by address and by name, unless private addresses are allowed', async () => {
+    let reached = 0;
+    const counting = createServer((_req, res) => {
+      reached++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
+    const { port } = counting.address() as AddressInfo;
+    try {
+      for (const host of ['127.0.0.1', 'localhost', '[::ffff:127.0.0.1]']) {
+        const outcome = await postJson(`http://${host}:${port}/hook`, '{}');
+        expect(outcome).toMatchObject({ ok: false, statusCode: null });
+        expect(outcome.error).toMatch(/^refused: .*set GLITCHTIP_ALLOW_PRIVATE_IPS=true to allow/);
+      }
+      expect(reached).toBe(0);
+      expect(await postJson(`http://localhost:${port}/hook`, '{}', LOCAL)).toMatchObject({ ok: true });
+      expect(reached).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => counting.close(() => resolve()));
+    }
+  });
+
   it('keeps non-2xx answers failed whatever the body', async () => {
     answer = { status: 500, body: '{"ok": true}' };
-    expect(await postJson(url, '{}', {}, 5_000, telegramAnswer)).toMatchObject({
+    expect(await postJson(url, '{}', { ...LOCAL, judge: telegramAnswer })).toMatchObject({
       ok: false,
       error: 'HTTP 500',
     });

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { nonPublicLiteral, publicOnlyLookup } from '@app/core';
 
 /** What one delivery attempt ended with. */
 export interface AttemptOutcome {
@@ -47,35 +48,37 @@ function parseObject(body: string): Record<string, unknown> | null {
   }
 }
 
+export interface PostOptions {
+  headers?: Record<string, string>;
+  /** Connection to last byte; REQUEST_TIMEOUT_MS by default. */
+  timeoutMs?: number;
+  judge?: BodyJudge;
+  /** Loopback, private and link-local targets are refused unless this is true (GLITCHTIP_ALLOW_PRIVATE_IPS). */
+  allowPrivateAddresses?: boolean;
+}
+
+const PRIVATE_ADDRESSES_SETTING = 'GLITCHTIP_ALLOW_PRIVATE_IPS';
+
 /** A JSON POST that never throws: any 2xx is a success, anything else (or no answer in time) a failure. */
-export function postJson(
-  url: string,
-  body: string,
-  headers: Record<string, string> = {},
-  timeoutMs = REQUEST_TIMEOUT_MS,
-  judge?: BodyJudge,
-): Promise<AttemptOutcome> {
-  return postBody(url, body, 'application/json', headers, timeoutMs, judge);
+export function postJson(url: string, body: string, options: PostOptions = {}): Promise<AttemptOutcome> {
+  return postBody(url, body, 'application/json', options);
 }
 
 /** A form-encoded POST, as postJson (Zulip's API takes no JSON). */
 export function postForm(
   url: string,
   fields: Record<string, string>,
-  headers: Record<string, string> = {},
-  timeoutMs = REQUEST_TIMEOUT_MS,
+  options: PostOptions = {},
 ): Promise<AttemptOutcome> {
   const body = new URLSearchParams(fields).toString();
-  return postBody(url, body, 'application/x-www-form-urlencoded', headers, timeoutMs);
+  return postBody(url, body, 'application/x-www-form-urlencoded', options);
 }
 
 function postBody(
   url: string,
   body: string,
   contentType: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  judge?: BodyJudge,
+  { headers = {}, timeoutMs = REQUEST_TIMEOUT_MS, judge, allowPrivateAddresses = false }: PostOptions,
 ): Promise<AttemptOutcome> {
   const started = Date.now();
   const done = (statusCode: number | null, error: string | null): AttemptOutcome => ({
@@ -92,11 +95,17 @@ function postBody(
       resolve(done(null, 'invalid URL'));
       return;
     }
+    const refusal = allowPrivateAddresses ? null : nonPublicLiteral(target, PRIVATE_ADDRESSES_SETTING);
+    if (refusal) {
+      resolve(done(null, refusal.message));
+      return;
+    }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(
       target,
       {
         method: 'POST',
+        ...(allowPrivateAddresses ? {} : { lookup: publicOnlyLookup(PRIVATE_ADDRESSES_SETTING) }),
         headers: {
           'Content-Type': contentType,
           'Content-Length': String(Buffer.byteLength(body)),

@@ -22,3 +22,4 @@ export * from './queue/job-queue';
 export * from './queue/job-map';
 export * from './queue/queue.module';
 export * from './process/stray-errors';
+export * from './net/outbound-address';

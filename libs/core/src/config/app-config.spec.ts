@@ -32,14 +32,21 @@ describe('loadConfig', () => {
       deliveryAttempts: 5,
       deliveryBackoffMs: 30_000,
       pollIntervalMs: 10_000,
+      allowPrivateAddresses: false,
     });
     expect(
       loadConfig({
         ALERT_DELIVERY_ATTEMPTS: '2',
         ALERT_DELIVERY_BACKOFF_MS: '50',
         ALERT_POLL_INTERVAL_MS: '100',
+        GLITCHTIP_ALLOW_PRIVATE_IPS: 'true',
       }).alerts,
-    ).toEqual({ deliveryAttempts: 2, deliveryBackoffMs: 50, pollIntervalMs: 100 });
+    ).toEqual({
+      deliveryAttempts: 2,
+      deliveryBackoffMs: 50,
+      pollIntervalMs: 100,
+      allowPrivateAddresses: true,
+    });
     expect(() => loadConfig({ ALERT_DELIVERY_ATTEMPTS: '0' })).toThrow(/ALERT_DELIVERY_ATTEMPTS/);
     expect(() => loadConfig({ ALERT_DELIVERY_BACKOFF_MS: 'soon' })).toThrow(/ALERT_DELIVERY_BACKOFF_MS/);
     expect(() => loadConfig({ ALERT_POLL_INTERVAL_MS: '1' })).toThrow(/ALERT_POLL_INTERVAL_MS/);

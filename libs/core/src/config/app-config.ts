@@ -118,6 +118,14 @@ export class EnvSchema {
    * How often the worker delivers due alert retries and re-evaluates the rules for recently seen issues (a
    * batch whose evaluation was interrupted), milliseconds.
    */
+  /**
+   * Whether alert webhooks may reach loopback, private-network and link-local addresses (GlitchTip's name).
+   * Off by default: whoever may configure a webhook could otherwise probe the server's own network.
+   */
+  @IsOptional()
+  @Transform(({ value }) => parseBool(value, false))
+  GLITCHTIP_ALLOW_PRIVATE_IPS: boolean = false;
+
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'ALERT_POLL_INTERVAL_MS must be a number of milliseconds' })
@@ -303,7 +311,12 @@ export interface AppConfig {
   ingestEnqueueTimeoutMs: number;
   /** Retry schedule of ingest jobs that fail for a reason other than an unreachable database. */
   ingestJobRetry: { attempts: number; backoffMs: number };
-  alerts: { deliveryAttempts: number; deliveryBackoffMs: number; pollIntervalMs: number };
+  alerts: {
+    deliveryAttempts: number;
+    deliveryBackoffMs: number;
+    pollIntervalMs: number;
+    allowPrivateAddresses: boolean;
+  };
   workerBatchSize: number;
   workerBatchWaitMs: number;
   workerNice: number;
@@ -389,6 +402,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deliveryAttempts: parsed.ALERT_DELIVERY_ATTEMPTS,
       deliveryBackoffMs: parsed.ALERT_DELIVERY_BACKOFF_MS,
       pollIntervalMs: parsed.ALERT_POLL_INTERVAL_MS,
+      allowPrivateAddresses: parsed.GLITCHTIP_ALLOW_PRIVATE_IPS,
     },
     workerBatchSize: parsed.WORKER_BATCH_SIZE,
     workerBatchWaitMs: parsed.WORKER_BATCH_WAIT_MS,
