@@ -12,7 +12,9 @@ import {
   manage,
   startAllInOne,
 } from '../support/all-in-one-process';
-import { http, runNodeSdk } from '../support/http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { http, rawPost, runNodeSdk } from '../support/http';
 
 interface IssueJson {
   id: string;
@@ -66,7 +68,8 @@ describe('all-in-one mode on embedded PostgreSQL', () => {
     ensureBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'gt-all-in-one-'));
     port = await freePort();
-    env = allInOneEnv(dataDir, port);
+    // The alert test's webhook receiver listens on loopback.
+    env = allInOneEnv(dataDir, port, { GLITCHTIP_ALLOW_PRIVATE_IPS: 'true' });
   }, 180_000);
 
   afterAll(async () => {
@@ -146,6 +149,56 @@ describe('all-in-one mode on embedded PostgreSQL', () => {
     );
     expect(latestAfter.body.eventID).toBe(latest.body.eventID);
   }, 180_000);
+
+  it('fires an alert rule in-process: evaluation and delivery run in the one process', async () => {
+    const bodies: Array<{ text: string; attachments: Array<{ title: string }> }> = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const rule = await http(
+        server!.baseUrl,
+        `/api/0/projects/${seed.organization}/${seed.project}/alerts/`,
+        {
+          token: seed.token,
+          method: 'POST',
+          json: {
+            name: 'Any new error',
+            timespanMinutes: 10,
+            quantity: 1,
+            alertRecipients: [{ recipientType: 'webhook', url: hook }],
+          },
+        },
+      );
+      expect(rule.status).toBe(201);
+      const dsn = new URL(seed.dsn);
+      const stored = await rawPost(
+        server!.baseUrl,
+        `/api${dsn.pathname}/store/?sentry_key=${dsn.username}`,
+        JSON.stringify({ message: 'Alerting in all-in-one mode', level: 'error' }),
+        { 'Content-Type': 'application/json' },
+      );
+      expect(stored.status).toBe(200);
+      await eventually(() => expect(bodies.length).toBeGreaterThan(0), 30_000);
+      expect(bodies[0]!.text).toBe('GlitchTip Alert');
+      expect(bodies[0]!.attachments[0]!.title).toContain('Alerting in all-in-one mode');
+      const removed = await http(
+        server!.baseUrl,
+        `/api/0/projects/${seed.organization}/${seed.project}/alerts/${(rule.body as { id: string }).id}/`,
+        { token: seed.token, method: 'DELETE' },
+      );
+      expect(removed.status).toBe(204);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  }, 120_000);
 
   it('keeps concurrent connections to the embedded database correct (extended protocol, errors, transactions)', async () => {
     // The server restarted by the previous test is still running.
