@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import {
   alertMail,
   AlertMessage,
   discordPayload,
   feishuPayload,
+  feishuSignature,
   generalWebhookPayload,
   googleChatPayload,
   msTeamsPayload,
@@ -279,6 +281,26 @@ describe('alert payloads', () => {
     expect(ntfyTopic(new URL('https://ntfy.sh/'))).toBeNull();
     expect(ntfyServer(new URL('https://ntfy.sh/gt-alerts'))).toBe('https://ntfy.sh/');
     expect(ntfyServer(new URL('https://example.com/ntfy/gt-alerts/'))).toBe('https://example.com/ntfy/');
+  });
+
+  it("signs Feishu messages as Feishu's own reference (Python hmac) computes it", () => {
+    const at = new Date('2026-12-03T10:00:00Z');
+    const { timestamp, sign } = feishuSignature('bot-secret', at);
+    expect(timestamp).toBe('1796292000');
+    // Feishu documents the algorithm in Python: hmac.new(f"{timestamp}\\n{secret}", digestmod=sha256) over b"".
+    const script =
+      'import base64,hashlib,hmac,sys; key=f"{sys.argv[1]}\\n{sys.argv[2]}".encode();' +
+      'print(base64.b64encode(hmac.new(key, digestmod=hashlib.sha256).digest()).decode())';
+    const python = ['/usr/bin/python3', 'python3'].find((p) => {
+      try {
+        execFileSync(p, ['--version']);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!python) return;
+    expect(execFileSync(python, ['-c', script, timestamp, 'bot-secret']).toString().trim()).toBe(sign);
   });
 
   it('builds the Feishu/Lark interactive card', () => {

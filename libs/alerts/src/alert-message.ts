@@ -283,6 +283,16 @@ const FEISHU_TEMPLATES: Record<string, string> = {
   fatal: 'red',
 };
 
+/**
+ * The `timestamp` and `sign` fields a Feishu/Lark bot with signature verification on requires: the base64
+ * HMAC-SHA256 keyed with "<timestamp>\n<secret>" over an empty message, the timestamp in seconds (Feishu refuses
+ * it more than an hour off).
+ */
+export function feishuSignature(secret: string, at: Date): { timestamp: string; sign: string } {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  return { timestamp, sign: createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64') };
+}
+
 /** A Feishu/Lark custom bot's interactive card. */
 export function feishuPayload(message: AlertMessage, tagsToAdd: string[]): object {
   const first = message.issues[0];

@@ -90,8 +90,12 @@ export function recipientProblems(recipients: NewRecipient[]): AlertInputProblem
       case 'discord':
       case 'googlechat':
       case 'msteams':
-      case 'feishu':
         // Their webhook URL is all they need.
+        break;
+      case 'feishu':
+        // The bot's "signature verification" secret, when it has one turned on.
+        if (c.secret !== undefined && !nonEmptyString(c.secret))
+          problems.push({ loc: inConfig('secret'), msg: 'A Feishu signing secret is a non-empty string' });
         break;
     }
   });

@@ -11,6 +11,7 @@ import {
   AlertMessage,
   discordPayload,
   feishuPayload,
+  feishuSignature,
   generalWebhookPayload,
   googleChatPayload,
   MAX_ISSUES_PER_MESSAGE,
@@ -190,7 +191,12 @@ export class AlertSender {
       case 'feishu':
         return postJson(
           recipient.url,
-          JSON.stringify(feishuPayload(message, tags)),
+          JSON.stringify({
+            ...(configString(recipient.config, 'secret')
+              ? feishuSignature(configString(recipient.config, 'secret'), new Date())
+              : {}),
+            ...feishuPayload(message, tags),
+          }),
           this.post({ judge: feishuAnswer }),
         );
       case 'zulip': {
