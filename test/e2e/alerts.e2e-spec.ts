@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AlertDeliveriesRepository, webhookSignature } from '@app/alerts';
+import { AlertDeliveriesRepository, feishuSignature, webhookSignature } from '@app/alerts';
 import { BootstrapResult } from '../../apps/api/src/manage';
 import { http, runNodeSdk } from '../support/http';
 import { SmtpReceiver } from '../support/smtp-receiver';
@@ -21,7 +21,13 @@ async function startReceiver(failures: Record<string, number>) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ path: req.url ?? '', headers: req.headers, raw, body: JSON.parse(raw) });
+      const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        raw,
+        body: form ? Object.fromEntries(new URLSearchParams(raw)) : JSON.parse(raw),
+      });
       const left = failures[req.url ?? ''] ?? 0;
       if (left > 0) failures[req.url ?? ''] = left - 1;
       res.statusCode = left > 0 ? 500 : 200;
@@ -350,6 +356,80 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     const gone = await api(`${alertsPath}${ruleId}/`, { method: 'DELETE' });
     expect(gone.status).toBe(204);
     expect((await api(`${alertsPath}${ruleId}/`, { method: 'PUT', json: rule })).status).toBe(404);
+  });
+
+  it('sends each service its own request: Google Chat, Teams, Zulip, ntfy, Feishu (signed) and Telegram', async () => {
+    const at = (path: string) => `${receiver.url}${path}`;
+    const created = await api(alertsPath, {
+      method: 'POST',
+      json: {
+        name: 'Every service',
+        timespanMinutes: 10,
+        quantity: 1000,
+        alertRecipients: [
+          { recipientType: 'googlechat', url: at('/chat') },
+          { recipientType: 'msteams', url: at('/teams') },
+          {
+            recipientType: 'zulip',
+            url: at('/zulip'),
+            config: { email: 'bot@zulip.example.com', apiKey: 'zulip-api-key', stream: 'errors' },
+          },
+          { recipientType: 'ntfy', url: at('/ntfy/alerts-topic'), config: { token: 'tk_ntfy' } },
+          { recipientType: 'feishu', url: at('/feishu'), config: { secret: 'feishu-signing-secret' } },
+          {
+            recipientType: 'telegram',
+            url: at('/telegram'),
+            config: { botToken: '123456:telegram-secret-AAAAAAAAAAAAAAAAAAAAAAA', chatId: -1001234 },
+          },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const before = receiver.received.length;
+    const test = await api<any[]>(`${alertsPath}${created.body.id}/test/`, { method: 'POST' });
+    expect(test.body.map((r) => [r.recipientType, r.success, r.error])).toEqual([
+      ['googlechat', true, null],
+      ['msteams', true, null],
+      ['zulip', true, null],
+      ['ntfy', true, null],
+      ['feishu', true, null],
+      ['telegram', true, null],
+    ]);
+    const byPath = new Map(receiver.received.slice(before).map((r) => [r.path, r]));
+
+    expect(byPath.get('/chat')!.body.cardsV2[0].card.header.title).toContain('GlitchTip Alert');
+    const teams = byPath.get('/teams')!.body;
+    expect(teams.type).toBe('message');
+    expect(teams.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+
+    const zulip = byPath.get('/zulip/api/v1/messages')!;
+    expect(zulip.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(zulip.headers.authorization).toBe(
+      `Basic ${Buffer.from('bot@zulip.example.com:zulip-api-key').toString('base64')}`,
+    );
+    expect(zulip.body).toMatchObject({ type: 'stream', to: 'errors', topic: 'GlitchTip' });
+
+    // ntfy's JSON publishing goes to the server's root (here below a path prefix) and names the topic in the body.
+    const ntfy = byPath.get('/ntfy/')!;
+    expect(ntfy.headers.authorization).toBe('Bearer tk_ntfy');
+    expect(ntfy.body.topic).toBe('alerts-topic');
+
+    const feishu = byPath.get('/feishu')!.body;
+    expect(feishu.msg_type).toBe('interactive');
+    expect(feishu.timestamp).toMatch(/^\d{10}$/);
+    expect(feishu.sign).toBe(
+      feishuSignature('feishu-signing-secret', new Date(Number(feishu.timestamp) * 1000)).sign,
+    );
+
+    const telegram = byPath.get(
+      '/telegram/bot123456:telegram-secret-AAAAAAAAAAAAAAAAAAAAAAA/sendMessage',
+    )!.body;
+    expect(telegram).toMatchObject({ chat_id: -1001234, parse_mode: 'HTML' });
+
+    // Answers never show the secrets whole.
+    const listed = await api<any[]>(alertsPath);
+    const rule = listed.body.find((r) => r.id === created.body.id);
+    expect(JSON.stringify(rule)).not.toMatch(/zulip-api-key|tk_ntfy|feishu-signing-secret|telegram-secret/);
   });
 });
 

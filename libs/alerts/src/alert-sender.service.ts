@@ -37,8 +37,9 @@ const configString = (config: Record<string, unknown>, key: string): string => {
 };
 
 /** `base` joined with `path`, keeping a sub-path the base URL has (a server behind a prefix). */
-const under = (base: string, path: string): string =>
-  new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
+/** `path` below `base`; "./" keeps a first segment with a colon (a Telegram `bot<id>:<secret>`) from being a scheme. */
+export const under = (base: string, path: string): string =>
+  new URL(`./${path}`, base.endsWith('/') ? base : `${base}/`).toString();
 
 /** GlitchTip's per-project alert choice: 1 on, 0 off; no row (or -1) follows the user's default. */
 const ALERTS_ON = 1;
