@@ -111,6 +111,9 @@ describe('all-in-one mode on embedded PostgreSQL', () => {
     server = await startAllInOne(env);
     expect(server.output()).toContain(`http://127.0.0.1:${port}`);
     expect(server.output()).toContain('npm run manage -- bootstrap');
+    // PGlite runs off the main thread, so that SQL never stalls HTTP.
+    expect(server.output()).toContain('Embedded PostgreSQL open in');
+    expect(server.output()).toContain('(on its own thread)');
 
     // While it runs, manage reaches the database through the server; bootstrap is idempotent.
     const again = JSON.parse((await manage(BOOTSTRAP, env)).stdout) as BootstrapResult;

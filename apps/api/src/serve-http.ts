@@ -32,7 +32,10 @@ async function openEmbeddedDatabase(
     const embedded = await EmbeddedPostgres.start(config.dataDir, {
       onError: (error) => logger.error(`embedded PostgreSQL: ${error.stack ?? error.message}`),
     });
-    logger.log(`Embedded PostgreSQL open in ${resolve(config.dataDir)}`);
+    logger.log(
+      `Embedded PostgreSQL open in ${resolve(config.dataDir)}` +
+        (embedded.threaded ? ' (on its own thread)' : ''),
+    );
     return embedded;
   } catch (error) {
     if (error instanceof PidLockedError) {

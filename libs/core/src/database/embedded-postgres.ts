@@ -1,11 +1,73 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { acquirePidLock, PidLock, PidLockedError, processIsAlive } from '../data-dir/pid-lock';
-import { PgliteSession, PgliteWireServer } from './pglite-wire-server';
+import { EmbeddedDatabaseHost, hostEmbeddedDatabase } from './embedded-postgres-host';
+import type { FromDatabaseThread, ToDatabaseThread } from './embedded-postgres-thread';
 
-type PGliteInstance = PgliteSession & { close(): Promise<void> };
+/** The compiled thread entry; absent when the code runs from its TypeScript sources (tests). */
+const THREAD_ENTRY = join(__dirname, 'embedded-postgres-thread.js');
+
+function errorFrom(message: { message: string; stack?: string }): Error {
+  const error = new Error(message.message);
+  if (message.stack) error.stack = message.stack;
+  return error;
+}
+
+/**
+ * Runs PGlite on a thread of its own: its WebAssembly executes every statement synchronously, which on the main
+ * thread would stall HTTP and the queue for as long. From TypeScript sources (tests) the same code runs here.
+ */
+function startDatabaseHost(options: {
+  pgdata: string;
+  password: string;
+  onError?: (error: Error) => void;
+}): Promise<EmbeddedDatabaseHost> {
+  if (!existsSync(THREAD_ENTRY)) return hostEmbeddedDatabase(options);
+  const worker = new Worker(THREAD_ENTRY, {
+    workerData: { pgdata: options.pgdata, password: options.password },
+  });
+  return new Promise((resolveHost, rejectHost) => {
+    let ready = false;
+    let stopping: { resolve: () => void; reject: (error: Error) => void } | null = null;
+    const fail = (error: Error) => {
+      if (!ready) rejectHost(error);
+      else if (stopping) stopping.reject(error);
+      else options.onError?.(error);
+    };
+    worker.on('message', (message: FromDatabaseThread) => {
+      switch (message.type) {
+        case 'ready':
+          ready = true;
+          resolveHost({
+            host: message.host,
+            port: message.port,
+            threaded: true,
+            stop: () =>
+              new Promise<void>((resolveStop, rejectStop) => {
+                stopping = { resolve: resolveStop, reject: rejectStop };
+                worker.postMessage({ type: 'stop' } satisfies ToDatabaseThread);
+              }),
+          });
+          return;
+        case 'failed':
+          return fail(errorFrom(message));
+        case 'error':
+          return options.onError?.(errorFrom(message));
+        case 'stopped':
+          return stopping?.resolve();
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!ready)
+        rejectHost(new Error(`the embedded database thread exited (code ${code}) before it was ready`));
+      else if (!stopping) options.onError?.(new Error(`the embedded database thread exited (code ${code})`));
+    });
+  });
+}
 
 /** What the process that owns a data directory's database publishes for other processes (manage). */
 interface EndpointFile {
@@ -46,8 +108,8 @@ export function embeddedDatabaseUrl(dataDir: string): string {
 }
 
 /**
- * PostgreSQL embedded in the process: PGlite (PostgreSQL compiled to WebAssembly) keeping its files under
- * `<dataDir>/postgres`, served on a loopback port with a random password, so that the application reaches it
+ * PostgreSQL embedded in the process: PGlite (PostgreSQL compiled to WebAssembly) on a thread of its own, keeping
+ * its files under `<dataDir>/postgres`, served on a loopback port with a random password, so that the application reaches it
  * through the ordinary `pg` driver, pool and migrations, exactly like a real server.
  *
  * One process owns a data directory (`postgres.lock`); it writes its port and password to `postgres.json`
@@ -56,11 +118,15 @@ export function embeddedDatabaseUrl(dataDir: string): string {
 export class EmbeddedPostgres {
   private constructor(
     private readonly root: string,
-    private readonly db: PGliteInstance,
-    private readonly server: PgliteWireServer,
+    private readonly host: EmbeddedDatabaseHost,
     private readonly lock: PidLock,
     readonly url: string,
   ) {}
+
+  /** True when PGlite runs on a thread of its own (always, except from TypeScript sources). */
+  get threaded(): boolean {
+    return this.host.threaded;
+  }
 
   static async start(
     dataDir: string,
@@ -69,24 +135,16 @@ export class EmbeddedPostgres {
     const p = paths(dataDir);
     mkdirSync(p.root, { recursive: true, mode: 0o700 });
     const lock = acquirePidLock(p.lock);
-    let db: PGliteInstance | undefined;
     try {
-      // Loaded on demand: processes that use a real PostgreSQL never load the WebAssembly build.
-      const { PGlite } = await import('@electric-sql/pglite');
-      const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-      const pglite = await PGlite.create({ dataDir: p.pgdata, extensions: { pg_trgm } });
-      db = pglite;
       const password = randomBytes(24).toString('hex');
-      const server = new PgliteWireServer({ db: pglite, password, onError: options.onError });
-      await server.start();
-      const endpoint: EndpointFile = { pid: process.pid, host: server.host, port: server.port, password };
+      const host = await startDatabaseHost({ pgdata: p.pgdata, password, onError: options.onError });
+      const endpoint: EndpointFile = { pid: process.pid, host: host.host, port: host.port, password };
       writeFileSync(`${p.endpoint}.tmp`, JSON.stringify(endpoint), { mode: 0o600 });
       renameSync(`${p.endpoint}.tmp`, p.endpoint);
       const url = endpointUrl(endpoint);
       running.set(p.root, url);
-      return new EmbeddedPostgres(p.root, pglite, server, lock, url);
+      return new EmbeddedPostgres(p.root, host, lock, url);
     } catch (error) {
-      await db?.close().catch(() => undefined);
       lock.release();
       throw error;
     }
@@ -100,8 +158,7 @@ export class EmbeddedPostgres {
     } catch {
       /* already gone */
     }
-    await this.server.stop();
-    await this.db.close();
+    await this.host.stop();
     this.lock.release();
   }
 }
