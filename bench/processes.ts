@@ -207,6 +207,17 @@ function allProcesses(): Map<number, { comm: string; cpu: number }> {
   return out;
 }
 
+/** utime + stime of one thread, in seconds, or null when it is gone (or not on Linux). */
+function threadCpu(pid: number, tid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Whether a PostgreSQL process counts for `database`: backends show `postgres: <cluster>: <user> <db> <host>` as
  * their title; the postmaster and auxiliary processes (checkpointer, WAL writer, autovacuum…) serve everyone.
@@ -228,6 +239,8 @@ export interface CpuSnapshot {
   machine: { busy: number; irq: number; steal: number };
   processes: Map<number, { comm: string; cpu: number }>;
   groups: Record<string, number[]>;
+  /** CPU seconds of the threads reported apart, by name. */
+  threads: Map<string, number>;
 }
 
 export type CpuBreakdown = Record<string, number> & {
@@ -247,6 +260,8 @@ export class CpuAccounting {
   constructor(
     private readonly children: () => Record<string, Child | null>,
     private readonly database: () => string | null = () => null,
+    /** Threads of a child to report apart (cores of that thread alone), e.g. all-in-one's database thread. */
+    private readonly threads: () => Record<string, { pid: number; tid: number }> = () => ({}),
   ) {}
 
   snapshot(): CpuSnapshot {
@@ -260,7 +275,12 @@ export class CpuAccounting {
       .filter(([pid, p]) => p.comm === 'postgres' && (!database || servesDatabase(pid, database)))
       .map(([pid]) => pid);
     groups.redis = [...processes].filter(([, p]) => p.comm.startsWith('redis-server')).map(([pid]) => pid);
-    return { at: performance.now(), machine: readMachineCpu(), processes, groups };
+    const threads = new Map<string, number>();
+    for (const [name, { pid, tid }] of Object.entries(this.threads())) {
+      const cpu = threadCpu(pid, tid);
+      if (cpu !== null) threads.set(name, cpu);
+    }
+    return { at: performance.now(), machine: readMachineCpu(), processes, groups, threads };
   }
 
   /** Cores used per group between two snapshots (a process born in between counts from zero). */
@@ -284,6 +304,10 @@ export class CpuAccounting {
       }
       out[group] = round2(sum / wall);
       attributedSum += sum;
+    }
+    for (const [name, after] of b.threads) {
+      const before = a.threads.get(name);
+      if (before !== undefined) out[name] = round2((after - before) / wall);
     }
     const irq = b.machine.irq - a.machine.irq;
     const busy = b.machine.busy - a.machine.busy;

@@ -133,8 +133,22 @@ export function renderMarkdown(r: R): string {
   lines.push('');
   lines.push('Where the CPU went (cores used, of 2):');
   lines.push('');
-  lines.push('| phase | load generator | api | worker | PostgreSQL | Redis | kernel (net) | other | total |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const threadsKnown =
+    aio && Object.values(phases).some((p) => (p?.cpuCores as R | undefined)?.databaseThread !== undefined);
+  if (threadsKnown) {
+    // One process: its main thread (HTTP, queue, worker JavaScript), the embedded database's thread, and the
+    // rest (V8's garbage collector and compiler threads, libuv's pool).
+    lines.push(
+      '| phase | load generator | main thread (HTTP + worker) | database thread (PGlite) | other threads | kernel (net) | other | total |',
+    );
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  }
+  if (!threadsKnown) {
+    lines.push(
+      '| phase | load generator | api | worker | PostgreSQL | Redis | kernel (net) | other | total |',
+    );
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  }
   const names: Record<string, string> = {
     httpCeiling: 'HTTP ceiling (bare server)',
     accept: aio ? 'accept (api + worker, one process)' : 'accept (api alone)',
@@ -146,6 +160,17 @@ export function renderMarkdown(r: R): string {
     const c = phases[key]?.cpuCores as R | undefined;
     if (!c) continue;
     const api = key === 'httpCeiling' ? c.ceiling : c.api;
+    if (threadsKnown) {
+      const main = Number(c.mainThread ?? 0);
+      const database = Number(c.databaseThread ?? 0);
+      const rest = key === 'httpCeiling' ? undefined : Math.max(0, Number(api ?? 0) - main - database);
+      lines.push(
+        `| ${label} | ${fmt(c.bench, 2)} | ${key === 'httpCeiling' ? fmt(api, 2) : fmt(main, 2)} | ` +
+          `${key === 'httpCeiling' ? '–' : fmt(database, 2)} | ${rest === undefined ? '–' : fmt(rest, 2)} | ` +
+          `${fmt(c.kernelIrq, 2)} | ${fmt(c.other, 2)} | ${fmt(c.machine, 2)} |`,
+      );
+      continue;
+    }
     lines.push(
       `| ${label} | ${fmt(c.bench, 2)} | ${fmt(api, 2)} | ${fmt(c.worker, 2)} | ${fmt(c.postgres, 2)} | ${fmt(c.redis, 2)} | ` +
         `${fmt(c.kernelIrq, 2)} | ${fmt(c.other, 2)} | ${fmt(c.machine, 2)} |`,

@@ -79,6 +79,7 @@ interface Options {
 const REPO = resolve(__dirname, '../..');
 const DIST = resolve(__dirname, '..');
 const API_MAIN = join(DIST, 'apps/api/src/main.js');
+const ALL_IN_ONE_MAIN = join(DIST, 'apps/all-in-one/src/main.js');
 const WORKER_MAIN = join(DIST, 'apps/worker/src/main.js');
 const MANAGE = join(DIST, 'apps/api/src/manage.js');
 const CEILING = join(__dirname, 'ceiling-server.js');
@@ -241,7 +242,7 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const d = { ...(opts.quick ? QUICK : FULL) };
   if (opts.quietWaitSec !== null) d.quietWaitMs = opts.quietWaitSec * 1000;
-  for (const file of [API_MAIN, WORKER_MAIN, MANAGE, CEILING]) {
+  for (const file of [API_MAIN, ALL_IN_ONE_MAIN, WORKER_MAIN, MANAGE, CEILING]) {
     if (!existsSync(file))
       throw new Error(`${file} is missing: run \`npm run build\` first (npm run bench does).`);
   }
@@ -270,6 +271,14 @@ async function main(): Promise<void> {
   const cpu = new CpuAccounting(
     () => children,
     () => (opts.mode === 'services' ? dbName : null),
+    // All-in-one: the main thread (HTTP, queue, worker JavaScript) and the embedded database's thread apart.
+    () => {
+      const tid = embeddedDatabaseThread(stack?.dataDir ?? null);
+      const pid = stack?.api.alive ? stack.api.pid : null;
+      return opts.mode === 'all-in-one' && pid
+        ? { mainThread: { pid, tid: pid }, ...(tid ? { databaseThread: { pid, tid } } : {}) }
+        : {};
+    },
   );
   let stack: Stack | null = null;
   let dbCreated = false;
@@ -732,9 +741,10 @@ async function startStack(
         `available in this build:\n${(error as Error).message}`,
     );
   }
+  // The all-in-one entry point (npm start): the api's entry point serves the api role alone.
   const api = new Child({
     name: 'api',
-    script: API_MAIN,
+    script: ALL_IN_ONE_MAIN,
     env: { ...aioEnv, ...profilerEnv(opts, env.work, 'api') },
     logFile: join(env.work, 'api.log'),
   });
@@ -763,6 +773,17 @@ class AllInOneUnavailable extends Error {}
  * The embedded database is served on a loopback port, written with its password to `<dataDir>/postgres.json`
  * (so that `manage` can reach it while the server runs): the benchmark counts and sizes through it too.
  */
+/** The Linux thread id of the all-in-one process's embedded-database thread, from its endpoint file. */
+function embeddedDatabaseThread(dataDir: string | null): number | null {
+  if (!dataDir) return null;
+  try {
+    const e = JSON.parse(readFileSync(join(dataDir, 'postgres.json'), 'utf8')) as { thread?: number | null };
+    return e.thread ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function embeddedEndpoint(dataDir: string): string | null {
   try {
     const e = JSON.parse(readFileSync(join(dataDir, 'postgres.json'), 'utf8')) as {

@@ -6,6 +6,8 @@ export interface EmbeddedDatabaseHost {
   port: number;
   /** True when PGlite runs on its own thread. */
   threaded: boolean;
+  /** That thread's Linux thread id, when known. */
+  threadId?: number | null;
   /** Closes client connections (rolling back what they left open), then PGlite (a clean shutdown). */
   stop(): Promise<void>;
 }

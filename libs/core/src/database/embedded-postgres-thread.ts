@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { hostEmbeddedDatabase } from './embedded-postgres-host';
 
@@ -7,10 +8,19 @@ import { hostEmbeddedDatabase } from './embedded-postgres-host';
  */
 export type ToDatabaseThread = { type: 'stop' };
 export type FromDatabaseThread =
-  | { type: 'ready'; host: string; port: number }
+  | { type: 'ready'; host: string; port: number; tid: number | null }
   | { type: 'failed'; message: string; stack?: string }
   | { type: 'error'; message: string; stack?: string }
   | { type: 'stopped' };
+
+/** This thread's Linux thread id (for per-thread CPU figures, e.g. the benchmark's), or null elsewhere. */
+function linuxThreadId(): number | null {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop()) || null;
+  } catch {
+    return null;
+  }
+}
 
 const port = parentPort!;
 const post = (message: FromDatabaseThread) => port.postMessage(message);
@@ -32,7 +42,7 @@ hostEmbeddedDatabase({
         (error: Error) => post({ type: 'failed', message: error.message, stack: error.stack }),
       );
     });
-    post({ type: 'ready', host: host.host, port: host.port });
+    post({ type: 'ready', host: host.host, port: host.port, tid: linuxThreadId() });
   },
   (error: Error) => {
     post({ type: 'failed', message: error.message, stack: error.stack });

@@ -45,6 +45,7 @@ function startDatabaseHost(options: {
             host: message.host,
             port: message.port,
             threaded: true,
+            threadId: message.tid,
             stop: () =>
               new Promise<void>((resolveStop, rejectStop) => {
                 stopping = { resolve: resolveStop, reject: rejectStop };
@@ -75,6 +76,8 @@ interface EndpointFile {
   host: string;
   port: number;
   password: string;
+  /** The Linux thread id of the database thread, for per-thread CPU figures. */
+  thread?: number | null;
 }
 
 const running = new Map<string, string>();
@@ -138,7 +141,13 @@ export class EmbeddedPostgres {
     try {
       const password = randomBytes(24).toString('hex');
       const host = await startDatabaseHost({ pgdata: p.pgdata, password, onError: options.onError });
-      const endpoint: EndpointFile = { pid: process.pid, host: host.host, port: host.port, password };
+      const endpoint: EndpointFile = {
+        pid: process.pid,
+        host: host.host,
+        port: host.port,
+        password,
+        thread: host.threadId ?? null,
+      };
       writeFileSync(`${p.endpoint}.tmp`, JSON.stringify(endpoint), { mode: 0o600 });
       renameSync(`${p.endpoint}.tmp`, p.endpoint);
       const url = endpointUrl(endpoint);
