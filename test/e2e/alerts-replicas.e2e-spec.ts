@@ -6,6 +6,7 @@ import { BootstrapResult } from '../../apps/api/src/manage';
 import { ensureBuilt, freePort, REPO_ROOT } from '../support/all-in-one-process';
 import { http, rawPost } from '../support/http';
 import { startTestStack, TestStack } from '../support/test-app';
+import { until } from '../support/wait';
 
 const WORKER_MAIN = join(REPO_ROOT, 'dist/apps/worker/src/main.js');
 const SECRET = 'replicas-signing-secret';
@@ -16,19 +17,6 @@ interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   body: { deliveryId: string; issueCount: number; issues: Array<{ id: string }> };
-}
-
-async function until<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** A worker as deployed: its own node process, on the same PostgreSQL and Redis as the other. */
@@ -44,13 +32,17 @@ async function startWorkerProcess(
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`worker exited:\n${output}`);
-    return fetch(`http://127.0.0.1:${healthPort}/`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  });
+  await until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`worker exited:\n${output}`);
+      return fetch(`http://127.0.0.1:${healthPort}/`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    60_000,
+    100,
+  );
   return { child, output: () => output };
 }
 
@@ -159,7 +151,7 @@ describe('alerts with two worker processes', () => {
 
     const firedIssues = (path: string) =>
       received.filter((r) => r.path === path).reduce((sum, r) => sum + r.body.issueCount, 0);
-    await until(() => firedIssues('/first') >= ISSUES && firedIssues('/burst') >= ISSUES);
+    await until(() => firedIssues('/first') >= ISSUES && firedIssues('/burst') >= ISSUES, 60_000, 100);
     // Late duplicates, if any, would arrive within a few polls of the delivery queue.
     await new Promise((r) => setTimeout(r, 1_500));
 

@@ -5,6 +5,7 @@ import { BootstrapResult } from '../../apps/api/src/manage';
 import { http, runNodeSdk } from '../support/http';
 import { SmtpReceiver } from '../support/smtp-receiver';
 import { startTestStack, TestStack } from '../support/test-app';
+import { until } from '../support/wait';
 
 interface Received {
   path: string;
@@ -37,16 +38,6 @@ async function startReceiver(failures: Record<string, number>) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function until<T>(check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const SECRET = 'a-very-secret-signing-key';
@@ -208,7 +199,7 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     expect(mail.html).toContain('GlitchTip Alert in Backend');
 
     const deliveries = stack.worker!.get(AlertDeliveriesRepository);
-    const signedDelivery = await untilAsync(async () => {
+    const signedDelivery = await until(async () => {
       const [, d] = await deliveries.ofAlert(ruleId);
       return d?.status === 'sent' && d;
     });
@@ -218,7 +209,7 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
 
   it('keeps a final failure after ALERT_DELIVERY_ATTEMPTS and does not retry it', async () => {
     const deliveries = stack.worker!.get(AlertDeliveriesRepository);
-    const [failed] = await untilAsync(async () => {
+    const [failed] = await until(async () => {
       const list = await deliveries.ofAlert(downRuleId);
       return list[0]?.status === 'failed' && list;
     });
@@ -321,7 +312,7 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     expect(again.body.attachments[0].title_link).toBe(
       `${stack.baseUrl}/${seed.organization}/issues/${issue.id}`,
     );
-    const mails = await untilAsync(async () => {
+    const mails = await until(async () => {
       const list = await stack.worker!.get(AlertDeliveriesRepository).ofAlert(fallbackRuleId);
       return list.length === 2 && list.every((d) => d.status === 'sent') && list;
     });
@@ -432,13 +423,3 @@ describe('alerts: rules over REST, evaluation after ingest, delivery with retrie
     expect(JSON.stringify(rule)).not.toMatch(/zulip-api-key|tk_ntfy|feishu-signing-secret|telegram-secret/);
   });
 });
-
-async function untilAsync<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
